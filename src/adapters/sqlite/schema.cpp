@@ -1,0 +1,89 @@
+#include "adapters/sqlite/schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace allocation::adapters::sqlite {
+
+namespace {
+
+// Append only: a released migration never changes. Version N is migrations[N - 1].
+constexpr std::array migrations = {
+    R"sql(
+CREATE TABLE products (
+  sku TEXT PRIMARY KEY,
+  version_number INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE batches (
+  reference TEXT PRIMARY KEY,
+  sku TEXT NOT NULL,
+  purchased_quantity INTEGER NOT NULL,
+  eta TEXT
+) WITHOUT ROWID;
+CREATE INDEX batches_by_sku ON batches (sku);
+
+-- rowid keeps the order lines were allocated in.
+CREATE TABLE allocations (
+  id INTEGER PRIMARY KEY,
+  sku TEXT NOT NULL,
+  orderid TEXT NOT NULL,
+  qty INTEGER NOT NULL,
+  batchref TEXT NOT NULL
+);
+CREATE UNIQUE INDEX allocations_by_line ON allocations (sku, orderid, qty);
+
+CREATE TABLE allocations_view (
+  id INTEGER PRIMARY KEY,
+  orderid TEXT NOT NULL,
+  sku TEXT NOT NULL,
+  qty INTEGER NOT NULL,
+  batchref TEXT NOT NULL
+);
+CREATE INDEX allocations_view_by_order ON allocations_view (orderid);
+
+CREATE TABLE batches_view (
+  reference TEXT PRIMARY KEY,
+  sku TEXT NOT NULL,
+  eta TEXT,
+  purchased_quantity INTEGER NOT NULL,
+  available_quantity INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX batches_view_by_sku ON batches_view (sku);
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  event TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+)sql",
+};
+
+}  // namespace
+
+int schema_version() { return static_cast<int>(migrations.size()); }
+
+void migrate(Connection& db) {
+  db.execute("BEGIN IMMEDIATE");
+  try {
+    Statement& read_version = db.statement("PRAGMA user_version");
+    read_version.step();
+    auto version = read_version.int64(0);
+    read_version.reset();
+    if (version > schema_version()) {
+      throw SqliteError{0, "the database has schema version " + std::to_string(version) +
+                               ", newer than this build's " + std::to_string(schema_version())};
+    }
+    for (auto next = version; next < schema_version(); ++next) {
+      db.execute(migrations[static_cast<std::size_t>(next)]);
+      db.execute(("PRAGMA user_version = " + std::to_string(next + 1)).c_str());
+    }
+    db.execute("COMMIT");
+  } catch (...) {
+    db.execute("ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace allocation::adapters::sqlite

@@ -1,0 +1,263 @@
+#include "adapters/sqlite/unit_of_work.hpp"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+#include "adapters/event_json.hpp"
+#include "adapters/sqlite/schema.hpp"
+#include "domain/overloaded.hpp"
+#include "service_layer/errors.hpp"
+
+namespace allocation::adapters::sqlite {
+
+using namespace domain;
+using service_layer::ConcurrencyConflict;
+using service_layer::StorageUnavailable;
+
+namespace {
+
+std::optional<std::string> iso(const std::optional<Date>& date) {
+  if (!date) return std::nullopt;
+  return date->iso();
+}
+
+std::optional<std::int64_t> stored_version(Connection& db, std::string_view sku) {
+  StatementUse select{db.statement("SELECT version_number FROM products WHERE sku = ?")};
+  select->bind(1, sku);
+  if (!select->step()) return std::nullopt;
+  return select->int64(0);
+}
+
+}  // namespace
+
+Product* SqliteProductRepository::get(std::string_view sku_view) {
+  std::string sku{sku_view};
+  auto version = stored_version(db_, sku);
+  auto found = cache_.find(sku);
+  if (found != cache_.end() && found->second.stored_version != version) {
+    cache_.erase(found);
+    found = cache_.end();
+  }
+  if (found == cache_.end()) {
+    if (!version) return nullptr;
+    auto product = load(sku, *version);
+    found = cache_.emplace(sku, Cached{std::move(product), version}).first;
+  }
+  in_use_.insert(sku);
+  return &found->second.product;
+}
+
+Product SqliteProductRepository::load(const std::string& sku,
+                                                     std::int64_t version) {
+  std::vector<Batch> batches;
+  {
+    StatementUse select{db_.statement(
+        "SELECT reference, purchased_quantity, eta FROM batches WHERE sku = ?")};
+    select->bind(1, sku);
+    while (select->step()) {
+      std::optional<Date> eta;
+      if (auto text = select->optional_text(2)) eta = Date::parse_iso(*text);
+      batches.emplace_back(select->text(0), sku, select->int64(1), eta);
+    }
+  }
+  std::unordered_map<std::string, Batch*> by_reference;
+  for (Batch& batch : batches) by_reference.emplace(batch.reference(), &batch);
+  StatementUse select{db_.statement(
+      "SELECT orderid, qty, batchref FROM allocations WHERE sku = ? ORDER BY id")};
+  select->bind(1, sku);
+  while (select->step()) {
+    by_reference.at(select->text(2))->allocate(OrderLine{select->text(0), sku, select->int64(1)});
+  }
+  return Product{sku, version, std::move(batches)};
+}
+
+Product& SqliteProductRepository::add(Product product) {
+  std::string sku = product.sku();
+  auto [inserted, _] = cache_.insert_or_assign(sku, Cached{std::move(product), std::nullopt});
+  in_use_.insert(sku);
+  return inserted->second.product;
+}
+
+std::optional<std::string> SqliteProductRepository::sku_of_batch(std::string_view reference) {
+  StatementUse select{db_.statement("SELECT sku FROM batches WHERE reference = ?")};
+  select->bind(1, reference);
+  if (!select->step()) return std::nullopt;
+  return select->text(0);
+}
+
+std::vector<Event> SqliteProductRepository::write_changes() {
+  std::vector<Event> raised;
+  for (const std::string& sku : in_use_) {
+    Cached& cached = cache_.at(sku);
+    auto events = cached.product.take_events();
+    auto version = cached.product.version_number();
+    if (cached.stored_version != version) {
+      if (cached.stored_version) {
+        StatementUse update{db_.statement(
+            "UPDATE products SET version_number = ? WHERE sku = ? AND version_number = ?")};
+        update->bind(1, version).bind(2, sku).bind(3, *cached.stored_version);
+        if (update->execute() != 1) throw ConcurrencyConflict{sku};
+      } else {
+        StatementUse insert{db_.statement(
+            "INSERT INTO products (sku, version_number) VALUES (?, ?) ON CONFLICT DO NOTHING")};
+        insert->bind(1, sku).bind(2, version);
+        if (insert->execute() != 1) throw ConcurrencyConflict{sku};
+      }
+    }
+    for (const Event& event : events) write(sku, event);
+    cached.stored_version = version;
+    written_in_group_.insert(sku);
+    for (auto& event : events) raised.push_back(std::move(event));
+  }
+  in_use_.clear();
+  return raised;
+}
+
+void SqliteProductRepository::write(const std::string& sku, const Event& event) {
+  std::visit(
+      Overloaded{
+          [&](const events::BatchCreated& e) {
+            StatementUse insert{db_.statement(
+                "INSERT INTO batches (reference, sku, purchased_quantity, eta) VALUES (?, ?, ?, ?)")};
+            insert->bind(1, e.ref).bind(2, sku).bind(3, e.qty).bind_optional(4, iso(e.eta)).execute();
+          },
+          [&](const events::BatchQuantityChanged& e) {
+            StatementUse update{db_.statement(
+                "UPDATE batches SET purchased_quantity = ? WHERE reference = ?")};
+            update->bind(1, e.qty).bind(2, e.ref).execute();
+          },
+          [&](const events::Allocated& e) {
+            StatementUse insert{db_.statement(
+                "INSERT INTO allocations (sku, orderid, qty, batchref) VALUES (?, ?, ?, ?)")};
+            insert->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).bind(4, e.batchref).execute();
+          },
+          [&](const events::Deallocated& e) {
+            StatementUse remove{db_.statement(
+                "DELETE FROM allocations WHERE sku = ? AND orderid = ? AND qty = ?")};
+            remove->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).execute();
+          },
+          [](const events::OutOfStock&) {},
+      },
+      event);
+}
+
+void SqliteProductRepository::forget_unwritten() {
+  for (const std::string& sku : in_use_) cache_.erase(sku);
+  in_use_.clear();
+}
+
+void SqliteProductRepository::forget_group() {
+  forget_unwritten();
+  for (const std::string& sku : written_in_group_) cache_.erase(sku);
+  written_in_group_.clear();
+}
+
+void SqliteReadModelStore::add_allocation(const events::Allocated& allocated) {
+  StatementUse insert{db_.statement(
+      "INSERT INTO allocations_view (orderid, sku, qty, batchref) VALUES (?, ?, ?, ?)")};
+  insert->bind(1, allocated.orderid)
+      .bind(2, allocated.sku)
+      .bind(3, allocated.qty)
+      .bind(4, allocated.batchref)
+      .execute();
+}
+
+void SqliteReadModelStore::remove_allocation(const events::Deallocated& deallocated) {
+  StatementUse remove{db_.statement(
+      "DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view WHERE orderid = ? "
+      "AND sku = ? AND qty = ? AND batchref = ? LIMIT 1)")};
+  remove->bind(1, deallocated.orderid)
+      .bind(2, deallocated.sku)
+      .bind(3, deallocated.qty)
+      .bind(4, deallocated.batchref)
+      .execute();
+}
+
+void SqliteReadModelStore::add_batch(const events::BatchCreated& created) {
+  StatementUse insert{db_.statement(
+      "INSERT INTO batches_view (reference, sku, eta, purchased_quantity, available_quantity) "
+      "VALUES (?, ?, ?, ?, ?)")};
+  insert->bind(1, created.ref)
+      .bind(2, created.sku)
+      .bind_optional(3, iso(created.eta))
+      .bind(4, created.qty)
+      .bind(5, created.qty)
+      .execute();
+}
+
+void SqliteReadModelStore::set_purchased_quantity(const events::BatchQuantityChanged& changed) {
+  StatementUse update{db_.statement(
+      "UPDATE batches_view SET available_quantity = available_quantity + (?1 - "
+      "purchased_quantity), purchased_quantity = ?1 WHERE reference = ?2")};
+  update->bind(1, changed.qty).bind(2, changed.ref).execute();
+}
+
+void SqliteReadModelStore::add_available_quantity(std::string_view batch_reference,
+                                                  std::int64_t delta) {
+  StatementUse update{db_.statement(
+      "UPDATE batches_view SET available_quantity = available_quantity + ? WHERE reference = ?")};
+  update->bind(1, delta).bind(2, batch_reference).execute();
+}
+
+void SqliteOutbox::add(const Event& event) {
+  StatementUse insert{db_.statement("INSERT INTO outbox (event, payload) VALUES (?, ?)")};
+  insert->bind(1, event_name(event)).bind(2, to_json(event)).execute();
+}
+
+SqliteUnitOfWork::SqliteUnitOfWork(const std::string& path)
+    : db_{path}, products_{db_}, read_models_{db_}, outbox_{db_} {
+  migrate(db_);
+}
+
+template <class Work>
+void SqliteUnitOfWork::storage_step(Work&& work) {
+  try {
+    work();
+  } catch (const SqliteError& error) {
+    throw StorageUnavailable{error.what()};
+  }
+}
+
+void SqliteUnitOfWork::begin_group() {
+  storage_step([&] { db_.execute("BEGIN IMMEDIATE; SAVEPOINT unit;"); });
+  in_group_ = true;
+}
+
+void SqliteUnitOfWork::commit() {
+  std::vector<Event> events;
+  try {
+    events = products_.write_changes();
+    db_.execute("RELEASE unit; SAVEPOINT unit;");
+  } catch (const SqliteError& error) {
+    // Another connection stored the same batch or product first.
+    if (error.code() == SQLITE_CONSTRAINT) throw ConcurrencyConflict{error.what()};
+    throw StorageUnavailable{error.what()};
+  }
+  collect(std::move(events));
+}
+
+void SqliteUnitOfWork::rollback() {
+  products_.forget_unwritten();
+  storage_step([&] { db_.execute("ROLLBACK TO unit;"); });
+}
+
+void SqliteUnitOfWork::commit_group() {
+  storage_step([&] { db_.execute("RELEASE unit; COMMIT;"); });
+  in_group_ = false;
+  products_.end_group();
+}
+
+void SqliteUnitOfWork::rollback_group() {
+  products_.forget_group();
+  discard_new_events();
+  if (!in_group_) return;
+  in_group_ = false;
+  try {
+    db_.execute("ROLLBACK");
+  } catch (const SqliteError&) {
+    // SQLite has already rolled the transaction back (it does on some I/O errors).
+  }
+}
+
+}  // namespace allocation::adapters::sqlite

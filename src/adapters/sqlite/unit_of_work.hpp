@@ -1,0 +1,99 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "adapters/sqlite/connection.hpp"
+#include "service_layer/unit_of_work.hpp"
+
+namespace allocation::adapters::sqlite {
+
+// Products, once read, stay in memory between groups; each use checks the stored version
+// (one indexed read) so that a change made by another connection is never missed.
+class SqliteProductRepository final : public service_layer::ProductRepository {
+ public:
+  explicit SqliteProductRepository(Connection& db) : db_{db} {}
+
+  domain::Product* get(std::string_view sku) override;
+  domain::Product& add(domain::Product product) override;
+  std::optional<std::string> sku_of_batch(std::string_view reference) override;
+
+  // Writes what the products used since the last call changed, and returns their events.
+  // Throws ConcurrencyConflict when one of them was changed by another connection.
+  std::vector<domain::Event> write_changes();
+  // Forgets the products used since the last write_changes(): their memory may be ahead of
+  // the database.
+  void forget_unwritten();
+  // Forgets every product written since the last call too.
+  void forget_group();
+  void end_group() { written_in_group_.clear(); }
+
+ private:
+  struct Cached {
+    domain::Product product;
+    std::optional<std::int64_t> stored_version;  // nullopt until first stored
+  };
+
+  domain::Product load(const std::string& sku, std::int64_t version);
+  void write(const std::string& sku, const domain::Event& event);
+
+  Connection& db_;
+  std::unordered_map<std::string, Cached> cache_;
+  std::unordered_set<std::string> in_use_;
+  std::unordered_set<std::string> written_in_group_;
+};
+
+class SqliteReadModelStore final : public service_layer::ReadModelStore {
+ public:
+  explicit SqliteReadModelStore(Connection& db) : db_{db} {}
+  void add_allocation(const domain::events::Allocated& allocated) override;
+  void remove_allocation(const domain::events::Deallocated& deallocated) override;
+  void add_batch(const domain::events::BatchCreated& created) override;
+  void set_purchased_quantity(const domain::events::BatchQuantityChanged& changed) override;
+  void add_available_quantity(std::string_view batch_reference, std::int64_t delta) override;
+
+ private:
+  Connection& db_;
+};
+
+class SqliteOutbox final : public service_layer::Outbox {
+ public:
+  explicit SqliteOutbox(Connection& db) : db_{db} {}
+  void add(const domain::Event& event) override;
+
+ private:
+  Connection& db_;
+};
+
+// The writer's unit of work over one SQLite file. A group is one IMMEDIATE transaction; each
+// unit inside it is a savepoint.
+class SqliteUnitOfWork final : public service_layer::UnitOfWork {
+ public:
+  // Opens the file, creating and migrating the schema as needed.
+  explicit SqliteUnitOfWork(const std::string& path);
+
+  service_layer::ProductRepository& products() override { return products_; }
+  service_layer::ReadModelStore& read_models() override { return read_models_; }
+  service_layer::Outbox& outbox() override { return outbox_; }
+
+  void begin_group() override;
+  void commit() override;
+  void rollback() override;
+  void commit_group() override;
+  void rollback_group() override;
+
+ private:
+  template <class Work>
+  void storage_step(Work&& work);
+
+  Connection db_;
+  SqliteProductRepository products_;
+  SqliteReadModelStore read_models_;
+  SqliteOutbox outbox_;
+  bool in_group_ = false;
+};
+
+}  // namespace allocation::adapters::sqlite

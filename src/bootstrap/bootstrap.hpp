@@ -1,0 +1,49 @@
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "service_layer/group_committer.hpp"
+#include "service_layer/message_bus.hpp"
+#include "service_layer/read_model.hpp"
+#include "service_layer/unit_of_work.hpp"
+
+namespace allocation::bootstrap {
+
+struct DatabaseUrl {
+  std::string sqlite_path;
+};
+
+class InvalidConfiguration : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// `sqlite:///ABSOLUTE/PATH` or `sqlite://RELATIVE/PATH`.
+DatabaseUrl parse_database_url(const std::string& url);
+
+// The service with its adapters wired in: the only place that knows which ones are in use.
+class Service {
+ public:
+  // Opens (creating and migrating) the database. Throws InvalidConfiguration naming the
+  // problem when it cannot.
+  explicit Service(const std::string& database_url,
+                   service_layer::GroupCommitter::Limits limits = {});
+  ~Service();
+
+  service_layer::GroupCommitter& commands() { return *committer_; }
+  // Not thread-safe: use from one thread at a time.
+  service_layer::ReadModel& read_model() { return *read_model_; }
+
+  // Handles what was already submitted, then stops taking commands.
+  void stop();
+
+ private:
+  std::unique_ptr<service_layer::UnitOfWork> uow_;
+  std::unique_ptr<service_layer::MessageBus> bus_;
+  std::unique_ptr<service_layer::GroupCommitter> committer_;
+  std::unique_ptr<service_layer::ReadModel> read_model_;
+};
+
+}  // namespace allocation::bootstrap

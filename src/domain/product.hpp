@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/batch.hpp"
+#include "domain/events.hpp"
+#include "domain/order_line.hpp"
+
+namespace allocation::domain {
+
+// The aggregate and consistency boundary for one SKU: all its batches, and a version
+// number that increases on every change so that concurrent writers can detect each other.
+class Product {
+ public:
+  explicit Product(std::string sku, std::int64_t version_number = 0,
+                   std::vector<Batch> batches = {});
+
+  [[nodiscard]] const std::string& sku() const { return sku_; }
+  [[nodiscard]] std::int64_t version_number() const { return version_number_; }
+  // In allocation preference order.
+  [[nodiscard]] const std::vector<Batch>& batches() const { return batches_; }
+  [[nodiscard]] const Batch* find_batch(std::string_view reference) const;
+
+  // Precondition: no batch of this product has `reference`.
+  void add_batch(std::string reference, std::int64_t purchased_quantity, std::optional<Date> eta);
+
+  // Allocates the whole line to the first batch that can take it and returns that batch's
+  // reference. A line already allocated returns its batch and changes nothing. When no
+  // batch can take it, records OutOfStock and returns nothing.
+  std::optional<std::string> allocate(const OrderLine& line);
+
+  // Sets the purchased quantity; while the batch is over-allocated, its most recent lines
+  // are deallocated (a Deallocated event each) for the caller to reallocate.
+  // Precondition: the product has a batch with `reference`.
+  void change_batch_quantity(std::string_view reference, std::int64_t purchased_quantity);
+
+  [[nodiscard]] const std::vector<Event>& pending_events() const { return events_; }
+  std::vector<Event> take_events();
+
+  friend std::ostream& operator<<(std::ostream& out, const Product& product);
+
+ private:
+  Batch* batch_named(std::string_view reference);
+
+  std::string sku_;
+  std::int64_t version_number_;
+  std::vector<Batch> batches_;
+  std::vector<Event> events_;
+};
+
+}  // namespace allocation::domain

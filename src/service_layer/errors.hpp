@@ -1,0 +1,59 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace allocation::service_layer {
+
+enum class ErrorKind {
+  invalid_sku,      // no product has the SKU
+  unknown_batch,    // no batch has the reference
+  duplicate_batch,  // a batch already has the reference
+  conflict,         // concurrent writers kept colliding; nothing was changed
+  unavailable,      // storage failed; nothing was changed
+  overloaded,       // too many commands waiting; nothing was changed
+};
+
+// A command that could not be carried out. Nothing it did is kept.
+class ServiceError : public std::runtime_error {
+ public:
+  ServiceError(ErrorKind kind, const std::string& message)
+      : std::runtime_error{message}, kind_{kind} {}
+  [[nodiscard]] ErrorKind kind() const { return kind_; }
+
+ private:
+  ErrorKind kind_;
+};
+
+class InvalidSku : public ServiceError {
+ public:
+  explicit InvalidSku(const std::string& sku)
+      : ServiceError{ErrorKind::invalid_sku, "Invalid sku " + sku} {}
+};
+
+class UnknownBatch : public ServiceError {
+ public:
+  explicit UnknownBatch(const std::string& reference)
+      : ServiceError{ErrorKind::unknown_batch, "Unknown batch " + reference} {}
+};
+
+class DuplicateBatch : public ServiceError {
+ public:
+  explicit DuplicateBatch(const std::string& reference)
+      : ServiceError{ErrorKind::duplicate_batch, "Batch " + reference + " already exists"} {}
+};
+
+// Raised by storage when a product changed under this writer since it was read.
+class ConcurrencyConflict : public ServiceError {
+ public:
+  explicit ConcurrencyConflict(const std::string& sku)
+      : ServiceError{ErrorKind::conflict, "Product " + sku + " was changed concurrently"} {}
+};
+
+class StorageUnavailable : public ServiceError {
+ public:
+  explicit StorageUnavailable(const std::string& detail)
+      : ServiceError{ErrorKind::unavailable, "Storage unavailable: " + detail} {}
+};
+
+}  // namespace allocation::service_layer

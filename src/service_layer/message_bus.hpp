@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+
+#include "domain/commands.hpp"
+#include "domain/events.hpp"
+#include "service_layer/handlers.hpp"
+#include "service_layer/unit_of_work.hpp"
+
+namespace allocation::service_layer {
+
+// Dispatches a command to its one handler, then every event raised on the way to each of
+// the event's handlers, in the order they were raised. A command's failure reaches the
+// caller; an event handler's failure is logged and counted and fails nothing else.
+class MessageBus {
+ public:
+  static constexpr int conflict_attempts_max = 8;
+
+  MessageBus(UnitOfWork& uow, EventHandlers event_handlers);
+
+  CommandResult handle(const domain::Command& command);
+
+  [[nodiscard]] std::uint64_t failed_event_handlers() const { return failed_event_handlers_; }
+
+ private:
+  // Runs `work` as one unit of work: rolled back if it throws, retried on conflicts.
+  template <class Work>
+  auto run_unit(Work&& work);
+  void handle_event(const domain::Event& event);
+
+  UnitOfWork& uow_;
+  EventHandlers event_handlers_;
+  std::uint64_t failed_event_handlers_ = 0;
+};
+
+}  // namespace allocation::service_layer

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/events.hpp"
+#include "domain/product.hpp"
+
+namespace allocation::service_layer {
+
+class ProductRepository {
+ public:
+  virtual ~ProductRepository() = default;
+  // The product for `sku`, or nullptr. The product stays valid until the unit of work's
+  // next commit or rollback; its events are collected on commit.
+  virtual domain::Product* get(std::string_view sku) = 0;
+  virtual domain::Product& add(domain::Product product) = 0;
+  // The SKU of the batch with `reference`, whatever product it belongs to.
+  virtual std::optional<std::string> sku_of_batch(std::string_view reference) = 0;
+};
+
+// The denormalised read models, kept up to date by event handlers.
+class ReadModelStore {
+ public:
+  virtual ~ReadModelStore() = default;
+  virtual void add_allocation(const domain::events::Allocated& allocated) = 0;
+  virtual void remove_allocation(const domain::events::Deallocated& deallocated) = 0;
+  virtual void add_batch(const domain::events::BatchCreated& created) = 0;
+  virtual void set_purchased_quantity(const domain::events::BatchQuantityChanged& changed) = 0;
+  virtual void add_available_quantity(std::string_view batch_reference, std::int64_t delta) = 0;
+};
+
+// Events that leave the service are written here, in the same transaction as the change
+// that raised them, and delivered from here once that transaction is durable.
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+  virtual void add(const domain::Event& event) = 0;
+};
+
+// Work is grouped: commands of one group become durable together (commit_group), and each
+// command's part of the group is accepted (commit) or undone (rollback) on its own.
+class UnitOfWork {
+ public:
+  virtual ~UnitOfWork() = default;
+
+  virtual ProductRepository& products() = 0;
+  virtual ReadModelStore& read_models() = 0;
+  virtual Outbox& outbox() = 0;
+
+  virtual void begin_group() = 0;
+  // Accepts the changes made since the last commit or rollback into the group and
+  // collects the events that the products raised. Throws ConcurrencyConflict when a
+  // product was changed by another writer; the caller then rolls back and retries.
+  virtual void commit() = 0;
+  // Undoes the changes made since the last commit or rollback.
+  virtual void rollback() = 0;
+  // Makes every accepted change of the group durable. Throws StorageUnavailable; the
+  // whole group is then undone.
+  virtual void commit_group() = 0;
+  // Undoes the whole group.
+  virtual void rollback_group() = 0;
+
+  // The events collected by commit() since the last call.
+  std::vector<domain::Event> collect_new_events() { return std::exchange(new_events_, {}); }
+
+ protected:
+  void collect(std::vector<domain::Event> events) {
+    for (auto& event : events) new_events_.push_back(std::move(event));
+  }
+  void discard_new_events() { new_events_.clear(); }
+
+ private:
+  std::vector<domain::Event> new_events_;
+};
+
+}  // namespace allocation::service_layer

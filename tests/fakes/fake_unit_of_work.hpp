@@ -1,0 +1,133 @@
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "service_layer/read_model.hpp"
+#include "service_layer/unit_of_work.hpp"
+
+namespace allocation::testing {
+
+// The ports held in memory: every change is kept in a working state that commit() accepts,
+// rollback() restores, and commit_group() makes "durable".
+class FakeUnitOfWork final : public service_layer::UnitOfWork,
+                             service_layer::ProductRepository,
+                             service_layer::ReadModelStore,
+                             service_layer::Outbox,
+                             public service_layer::ReadModel {
+ public:
+  struct State {
+    std::map<std::string, domain::Product, std::less<>> products;
+    std::vector<domain::events::Allocated> allocations_view;
+    std::map<std::string, service_layer::BatchView, std::less<>> batches_view;
+    std::map<std::string, std::string, std::less<>> batch_skus;
+    std::vector<domain::Event> outbox;
+  };
+
+  service_layer::ProductRepository& products() override { return *this; }
+  service_layer::ReadModelStore& read_models() override { return *this; }
+  service_layer::Outbox& outbox() override { return *this; }
+
+  void begin_group() override { accepted_ = durable_ = working_; }
+  void commit() override {
+    for (const std::string& sku : in_use_) {
+      auto& product = working_.products.at(sku);
+      for (auto& event : product.pending_events()) {
+        if (auto* created = std::get_if<domain::events::BatchCreated>(&event)) {
+          working_.batch_skus[created->ref] = sku;
+        }
+      }
+      collect(product.take_events());
+    }
+    in_use_.clear();
+    accepted_ = working_;
+    ++commits;
+  }
+  void rollback() override {
+    working_ = accepted_;
+    in_use_.clear();
+    ++rollbacks;
+  }
+  void commit_group() override { durable_ = accepted_ = working_; }
+  void rollback_group() override {
+    working_ = accepted_ = durable_;
+    in_use_.clear();
+    discard_new_events();
+  }
+
+  domain::Product* get(std::string_view sku) override {
+    auto found = working_.products.find(sku);
+    if (found == working_.products.end()) return nullptr;
+    in_use_.insert(found->first);
+    return &found->second;
+  }
+  domain::Product& add(domain::Product product) override {
+    std::string sku = product.sku();
+    in_use_.insert(sku);
+    return working_.products.insert_or_assign(sku, std::move(product)).first->second;
+  }
+  std::optional<std::string> sku_of_batch(std::string_view reference) override {
+    auto found = working_.batch_skus.find(reference);
+    if (found == working_.batch_skus.end()) return std::nullopt;
+    return found->second;
+  }
+
+  void add_allocation(const domain::events::Allocated& allocated) override {
+    working_.allocations_view.push_back(allocated);
+  }
+  void remove_allocation(const domain::events::Deallocated& d) override {
+    auto& rows = working_.allocations_view;
+    auto found = std::find(rows.begin(), rows.end(),
+                           domain::events::Allocated{d.orderid, d.sku, d.qty, d.batchref});
+    if (found != rows.end()) rows.erase(found);
+  }
+  void add_batch(const domain::events::BatchCreated& created) override {
+    working_.batches_view[created.ref] = service_layer::BatchView{
+        created.ref, created.eta ? std::optional{created.eta->iso()} : std::nullopt, created.qty,
+        created.qty};
+  }
+  void set_purchased_quantity(const domain::events::BatchQuantityChanged& changed) override {
+    auto& view = working_.batches_view.at(changed.ref);
+    view.available_quantity += changed.qty - view.purchased_quantity;
+    view.purchased_quantity = changed.qty;
+  }
+  void add_available_quantity(std::string_view reference, std::int64_t delta) override {
+    working_.batches_view.find(reference)->second.available_quantity += delta;
+  }
+
+  void add(const domain::Event& event) override { working_.outbox.push_back(event); }
+
+  std::vector<service_layer::AllocationView> allocations_for_order(
+      std::string_view orderid) override {
+    std::vector<service_layer::AllocationView> rows;
+    for (const auto& row : durable_.allocations_view) {
+      if (row.orderid == orderid) rows.push_back({row.sku, row.batchref});
+    }
+    return rows;
+  }
+  std::vector<service_layer::BatchView> batches_for_sku(std::string_view sku) override {
+    std::vector<service_layer::BatchView> rows;
+    auto product = durable_.products.find(sku);
+    if (product == durable_.products.end()) return rows;
+    for (const auto& batch : product->second.batches()) {
+      rows.push_back(durable_.batches_view.at(batch.reference()));
+    }
+    return rows;
+  }
+
+  [[nodiscard]] const State& durable() const { return durable_; }
+
+  int commits = 0;
+  int rollbacks = 0;
+
+ private:
+  State working_;
+  State accepted_;
+  State durable_;
+  std::set<std::string, std::less<>> in_use_;
+};
+
+}  // namespace allocation::testing

@@ -1,0 +1,209 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <unordered_set>
+
+#include "domain/batch.hpp"
+#include "domain/commands.hpp"
+#include "domain/date.hpp"
+#include "domain/events.hpp"
+#include "domain/product.hpp"
+
+namespace allocation::domain {
+namespace {
+
+Date day(int y, unsigned m, unsigned d) {
+  return Date{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
+}
+
+const Date today = day(2026, 11, 23);
+const Date tomorrow = day(2026, 11, 24);
+const Date later = day(2026, 12, 31);
+
+TEST(Date, ParsesAndPrintsIsoDates) {
+  EXPECT_EQ(Date::parse_iso("2026-11-23"), today);
+  EXPECT_EQ(today.iso(), "2026-11-23");
+  EXPECT_EQ(Date::parse_iso("2024-02-29"), day(2024, 2, 29));
+}
+
+TEST(Date, RejectsWhatIsNotACalendarDay) {
+  for (const char* text : {"", "2026-1-23", "2026-13-01", "2025-02-29", "2026-11-23T10:00",
+                           "20261123", "abcd-ef-gh", "2026-11-3 ", " 2026-11-23"}) {
+    EXPECT_FALSE(Date::parse_iso(text)) << text;
+  }
+}
+
+TEST(Date, OrdersChronologically) {
+  EXPECT_LT(today, tomorrow);
+  EXPECT_LT(tomorrow, later);
+}
+
+TEST(OrderLine, IsAValueThatHashesByItsFields) {
+  OrderLine a{"order1", "LAMP", 2};
+  EXPECT_EQ(a, (OrderLine{"order1", "LAMP", 2}));
+  EXPECT_NE(a, (OrderLine{"order1", "LAMP", 3}));
+  std::unordered_set<OrderLine> lines{a, OrderLine{"order1", "LAMP", 2}, OrderLine{"o2", "LAMP", 2}};
+  EXPECT_EQ(lines.size(), 2U);
+  std::ostringstream text;
+  text << a;
+  EXPECT_EQ(text.str(), "OrderLine(order1, LAMP, 2)");
+}
+
+TEST(Batch, AllocatingReducesAvailableQuantity) {
+  Batch batch{"batch-001", "SMALL-TABLE", 20, today};
+  batch.allocate(OrderLine{"order-ref", "SMALL-TABLE", 2});
+  EXPECT_EQ(batch.available_quantity(), 18);
+}
+
+TEST(Batch, CanAllocateWhenAvailableIsAtLeastRequired) {
+  Batch batch{"b", "ELEGANT-LAMP", 20, std::nullopt};
+  EXPECT_TRUE(batch.can_allocate(OrderLine{"o", "ELEGANT-LAMP", 2}));
+  EXPECT_TRUE(batch.can_allocate(OrderLine{"o", "ELEGANT-LAMP", 20}));
+  EXPECT_FALSE(batch.can_allocate(OrderLine{"o", "ELEGANT-LAMP", 21}));
+}
+
+TEST(Batch, CannotAllocateWhenSkusDoNotMatch) {
+  Batch batch{"b", "UNCOMFORTABLE-CHAIR", 100, std::nullopt};
+  EXPECT_FALSE(batch.can_allocate(OrderLine{"o", "EXPENSIVE-TOASTER", 10}));
+}
+
+TEST(Batch, AllocationIsIdempotent) {
+  Batch batch{"b", "ANGULAR-DESK", 20, std::nullopt};
+  OrderLine line{"o", "ANGULAR-DESK", 2};
+  batch.allocate(line);
+  batch.allocate(line);
+  EXPECT_EQ(batch.available_quantity(), 18);
+  EXPECT_EQ(batch.allocations().size(), 1U);
+}
+
+TEST(Batch, DeallocatesMostRecentFirst) {
+  Batch batch{"b", "DESK", 20, std::nullopt};
+  batch.allocate(OrderLine{"first", "DESK", 2});
+  batch.allocate(OrderLine{"second", "DESK", 3});
+  EXPECT_EQ(batch.deallocate_most_recent(), (OrderLine{"second", "DESK", 3}));
+  EXPECT_EQ(batch.available_quantity(), 18);
+  EXPECT_FALSE(batch.holds(OrderLine{"second", "DESK", 3}));
+}
+
+TEST(Batch, IsAnEntityComparedByReference) {
+  EXPECT_EQ((Batch{"b1", "A", 1, std::nullopt}), (Batch{"b1", "B", 5, today}));
+  EXPECT_NE((Batch{"b1", "A", 1, std::nullopt}), (Batch{"b2", "A", 1, std::nullopt}));
+}
+
+class ProductTest : public ::testing::Test {
+ protected:
+  Product product{"RETRO-CLOCK"};
+  OrderLine line{"oref", "RETRO-CLOCK", 10};
+};
+
+TEST_F(ProductTest, PrefersWarehouseBatchesToShipments) {
+  product.add_batch("shipment-batch", 100, tomorrow);
+  product.add_batch("in-stock-batch", 100, std::nullopt);
+  EXPECT_EQ(product.allocate(line), "in-stock-batch");
+  EXPECT_EQ(product.find_batch("in-stock-batch")->available_quantity(), 90);
+  EXPECT_EQ(product.find_batch("shipment-batch")->available_quantity(), 100);
+}
+
+TEST_F(ProductTest, PrefersEarlierShipments) {
+  product.add_batch("slow", 100, later);
+  product.add_batch("speedy", 100, today);
+  product.add_batch("normal", 100, tomorrow);
+  EXPECT_EQ(product.allocate(line), "speedy");
+}
+
+TEST_F(ProductTest, BreaksTiesByReference) {
+  product.add_batch("b-second", 100, tomorrow);
+  product.add_batch("a-first", 100, tomorrow);
+  product.add_batch("z-warehouse", 100, std::nullopt);
+  product.add_batch("y-warehouse", 100, std::nullopt);
+  EXPECT_EQ(product.allocate(line), "y-warehouse");
+  std::vector<std::string> order;
+  for (const auto& batch : product.batches()) order.push_back(batch.reference());
+  EXPECT_EQ(order, (std::vector<std::string>{"y-warehouse", "z-warehouse", "a-first", "b-second"}));
+}
+
+TEST_F(ProductTest, SkipsBatchesThatCannotTakeTheWholeLine) {
+  product.add_batch("small-warehouse", 5, std::nullopt);
+  product.add_batch("big-shipment", 100, tomorrow);
+  EXPECT_EQ(product.allocate(line), "big-shipment");
+  EXPECT_EQ(product.find_batch("small-warehouse")->available_quantity(), 5);
+}
+
+TEST_F(ProductTest, RecordsAllocatedEvent) {
+  product.add_batch("b1", 100, std::nullopt);
+  product.take_events();
+  product.allocate(line);
+  EXPECT_EQ(product.take_events(), (std::vector<Event>{events::Allocated{"oref", "RETRO-CLOCK", 10, "b1"}}));
+}
+
+TEST_F(ProductTest, OutOfStockRecordsEventAndAllocatesNothing) {
+  product.add_batch("b1", 10, std::nullopt);
+  product.allocate(OrderLine{"order1", "RETRO-CLOCK", 10});
+  product.take_events();
+  auto version = product.version_number();
+  EXPECT_EQ(product.allocate(OrderLine{"order2", "RETRO-CLOCK", 1}), std::nullopt);
+  EXPECT_EQ(product.take_events(), (std::vector<Event>{events::OutOfStock{"RETRO-CLOCK"}}));
+  EXPECT_EQ(product.version_number(), version);
+  EXPECT_EQ(product.find_batch("b1")->available_quantity(), 0);
+}
+
+TEST_F(ProductTest, AllocatingTheSameLineTwiceChangesNothingAndRaisesNothing) {
+  product.add_batch("b1", 100, std::nullopt);
+  product.add_batch("b2", 100, tomorrow);
+  EXPECT_EQ(product.allocate(line), "b1");
+  product.take_events();
+  auto version = product.version_number();
+  EXPECT_EQ(product.allocate(line), "b1");
+  EXPECT_TRUE(product.pending_events().empty());
+  EXPECT_EQ(product.version_number(), version);
+  EXPECT_EQ(product.find_batch("b1")->available_quantity(), 90);
+  EXPECT_EQ(product.find_batch("b2")->available_quantity(), 100);
+}
+
+TEST_F(ProductTest, VersionIncrementsOnEveryChange) {
+  EXPECT_EQ(product.version_number(), 0);
+  product.add_batch("b1", 100, std::nullopt);
+  EXPECT_EQ(product.version_number(), 1);
+  product.allocate(line);
+  EXPECT_EQ(product.version_number(), 2);
+  product.change_batch_quantity("b1", 50);
+  EXPECT_EQ(product.version_number(), 3);
+}
+
+TEST_F(ProductTest, ShrinkingABatchDeallocatesMostRecentLinesUntilItFits) {
+  product.add_batch("b1", 20, std::nullopt);
+  product.allocate(OrderLine{"o1", "RETRO-CLOCK", 10});
+  product.allocate(OrderLine{"o2", "RETRO-CLOCK", 5});
+  product.allocate(OrderLine{"o3", "RETRO-CLOCK", 5});
+  product.take_events();
+  product.change_batch_quantity("b1", 12);
+  EXPECT_EQ(product.take_events(),
+            (std::vector<Event>{events::BatchQuantityChanged{"b1", "RETRO-CLOCK", 12},
+                                events::Deallocated{"o3", "RETRO-CLOCK", 5, "b1"},
+                                events::Deallocated{"o2", "RETRO-CLOCK", 5, "b1"}}));
+  EXPECT_EQ(product.find_batch("b1")->available_quantity(), 2);
+}
+
+TEST_F(ProductTest, GrowingABatchDeallocatesNothing) {
+  product.add_batch("b1", 20, std::nullopt);
+  product.allocate(line);
+  product.take_events();
+  product.change_batch_quantity("b1", 50);
+  EXPECT_EQ(product.take_events(),
+            (std::vector<Event>{events::BatchQuantityChanged{"b1", "RETRO-CLOCK", 50}}));
+  EXPECT_EQ(product.find_batch("b1")->available_quantity(), 40);
+}
+
+TEST(Messages, PrintTheWayAReaderExpects) {
+  std::ostringstream text;
+  text << Event{events::Allocated{"o1", "LAMP", 3, "b1"}} << "; "
+       << Command{commands::CreateBatch{"b1", "LAMP", 10, today}} << "; "
+       << Command{commands::ChangeBatchQuantity{"b1", 5}};
+  EXPECT_EQ(text.str(),
+            "Allocated(orderid=o1, sku=LAMP, qty=3, batchref=b1); "
+            "CreateBatch(ref=b1, sku=LAMP, qty=10, eta=2026-11-23); "
+            "ChangeBatchQuantity(ref=b1, qty=5)");
+}
+
+}  // namespace
+}  // namespace allocation::domain

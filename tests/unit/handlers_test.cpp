@@ -1,0 +1,190 @@
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "fakes/fake_unit_of_work.hpp"
+#include "service_layer/errors.hpp"
+#include "service_layer/group_committer.hpp"
+#include "service_layer/message_bus.hpp"
+
+namespace allocation::service_layer {
+namespace {
+
+using namespace domain;
+using testing::FakeUnitOfWork;
+
+const auto tomorrow = Date::parse_iso("2026-11-24");
+
+class HandlersTest : public ::testing::Test {
+ protected:
+  CommandResult handle(const Command& command) {
+    uow.begin_group();
+    try {
+      auto result = bus.handle(command);
+      uow.commit_group();
+      return result;
+    } catch (...) {
+      uow.rollback_group();
+      throw;
+    }
+  }
+
+  FakeUnitOfWork uow;
+  MessageBus bus{uow, default_event_handlers()};
+};
+
+TEST_F(HandlersTest, AddsABatchForANewProduct) {
+  handle(commands::CreateBatch{"b1", "CRUNCHY-ARMCHAIR", 100, std::nullopt});
+  EXPECT_NE(uow.get("CRUNCHY-ARMCHAIR"), nullptr);
+  EXPECT_EQ(uow.batches_for_sku("CRUNCHY-ARMCHAIR"),
+            (std::vector<BatchView>{{"b1", std::nullopt, 100, 100}}));
+}
+
+TEST_F(HandlersTest, AddsABatchForAnExistingProduct) {
+  handle(commands::CreateBatch{"b1", "GARISH-RUG", 100, std::nullopt});
+  handle(commands::CreateBatch{"b2", "GARISH-RUG", 99, tomorrow});
+  EXPECT_EQ(uow.get("GARISH-RUG")->batches().size(), 2U);
+}
+
+TEST_F(HandlersTest, RejectsASecondBatchWithAnExistingReference) {
+  handle(commands::CreateBatch{"b1", "GARISH-RUG", 100, std::nullopt});
+  EXPECT_THROW(handle(commands::CreateBatch{"b1", "OTHER-SKU", 5, std::nullopt}), DuplicateBatch);
+  EXPECT_EQ(uow.get("OTHER-SKU"), nullptr);
+  EXPECT_EQ(uow.get("GARISH-RUG")->batches().size(), 1U);
+}
+
+TEST_F(HandlersTest, AllocateReturnsTheChosenBatch) {
+  handle(commands::CreateBatch{"b1", "COMPLICATED-LAMP", 100, std::nullopt});
+  EXPECT_EQ(handle(commands::Allocate{"o1", "COMPLICATED-LAMP", 10}).allocated_batchref, "b1");
+}
+
+TEST_F(HandlersTest, AllocateRejectsAnUnknownSku) {
+  handle(commands::CreateBatch{"b1", "AREALSKU", 100, std::nullopt});
+  try {
+    handle(commands::Allocate{"o1", "NONEXISTENTSKU", 10});
+    FAIL() << "expected InvalidSku";
+  } catch (const InvalidSku& error) {
+    EXPECT_STREQ(error.what(), "Invalid sku NONEXISTENTSKU");
+  }
+}
+
+TEST_F(HandlersTest, AllocationUpdatesTheReadModelsAndTheOutbox) {
+  handle(commands::CreateBatch{"b1", "LAMP", 100, std::nullopt});
+  handle(commands::Allocate{"o1", "LAMP", 10});
+  EXPECT_EQ(uow.allocations_for_order("o1"), (std::vector<AllocationView>{{"LAMP", "b1"}}));
+  EXPECT_EQ(uow.batches_for_sku("LAMP"), (std::vector<BatchView>{{"b1", std::nullopt, 100, 90}}));
+  EXPECT_EQ(uow.durable().outbox, (std::vector<Event>{events::Allocated{"o1", "LAMP", 10, "b1"}}));
+}
+
+TEST_F(HandlersTest, TheSameLineTwiceIsListedAndPublishedOnce) {
+  handle(commands::CreateBatch{"b1", "LAMP", 100, std::nullopt});
+  handle(commands::Allocate{"o1", "LAMP", 10});
+  EXPECT_EQ(handle(commands::Allocate{"o1", "LAMP", 10}).allocated_batchref, "b1");
+  EXPECT_EQ(uow.allocations_for_order("o1").size(), 1U);
+  EXPECT_EQ(uow.durable().outbox.size(), 1U);
+  EXPECT_EQ(uow.batches_for_sku("LAMP")[0].available_quantity, 90);
+}
+
+TEST_F(HandlersTest, OutOfStockGoesToTheOutboxAndAllocatesNothing) {
+  handle(commands::CreateBatch{"b1", "POPULAR-CURTAINS", 9, std::nullopt});
+  EXPECT_EQ(handle(commands::Allocate{"o1", "POPULAR-CURTAINS", 10}).allocated_batchref,
+            std::nullopt);
+  EXPECT_EQ(uow.durable().outbox, (std::vector<Event>{events::OutOfStock{"POPULAR-CURTAINS"}}));
+  EXPECT_TRUE(uow.allocations_for_order("o1").empty());
+}
+
+TEST_F(HandlersTest, ChangingQuantityOfAnUnknownBatchIsRejected) {
+  EXPECT_THROW(handle(commands::ChangeBatchQuantity{"nope", 10}), UnknownBatch);
+}
+
+TEST_F(HandlersTest, ShrinkingABatchReallocatesItsLinesElsewhere) {
+  handle(commands::CreateBatch{"in-stock", "INDIFFERENT-TABLE", 50, std::nullopt});
+  handle(commands::CreateBatch{"shipment", "INDIFFERENT-TABLE", 50, tomorrow});
+  handle(commands::Allocate{"o1", "INDIFFERENT-TABLE", 20});
+  handle(commands::Allocate{"o2", "INDIFFERENT-TABLE", 20});
+  handle(commands::ChangeBatchQuantity{"in-stock", 25});
+  EXPECT_EQ(uow.allocations_for_order("o1"),
+            (std::vector<AllocationView>{{"INDIFFERENT-TABLE", "in-stock"}}));
+  EXPECT_EQ(uow.allocations_for_order("o2"),
+            (std::vector<AllocationView>{{"INDIFFERENT-TABLE", "shipment"}}));
+  EXPECT_EQ(uow.batches_for_sku("INDIFFERENT-TABLE"),
+            (std::vector<BatchView>{{"in-stock", std::nullopt, 25, 5},
+                                    {"shipment", tomorrow->iso(), 50, 30}}));
+  EXPECT_EQ(uow.durable().outbox.back(),
+            (Event{events::Allocated{"o2", "INDIFFERENT-TABLE", 20, "shipment"}}));
+}
+
+TEST_F(HandlersTest, ShrinkingWithNowhereToGoRaisesOutOfStock) {
+  handle(commands::CreateBatch{"only", "RUG", 10, std::nullopt});
+  handle(commands::Allocate{"o1", "RUG", 10});
+  handle(commands::ChangeBatchQuantity{"only", 5});
+  EXPECT_TRUE(uow.allocations_for_order("o1").empty());
+  EXPECT_EQ(uow.durable().outbox.back(), (Event{events::OutOfStock{"RUG"}}));
+}
+
+TEST_F(HandlersTest, AFailingEventHandlerIsCountedAndDoesNotFailTheCommand) {
+  auto handlers = default_event_handlers();
+  handlers[Event{events::OutOfStock{}}.index()].push_back(
+      [](const Event&, UnitOfWork&) { throw std::runtime_error{"mail server down"}; });
+  MessageBus failing_bus{uow, std::move(handlers)};
+  uow.begin_group();
+  failing_bus.handle(commands::CreateBatch{"b1", "LAMP", 1, std::nullopt});
+  EXPECT_NO_THROW(failing_bus.handle(commands::Allocate{"o1", "LAMP", 5}));
+  uow.commit_group();
+  EXPECT_EQ(failing_bus.failed_event_handlers(), 1U);
+  EXPECT_EQ(uow.durable().outbox, (std::vector<Event>{events::OutOfStock{"LAMP"}}));
+}
+
+TEST_F(HandlersTest, ConflictsAreRetriedOnFreshState) {
+  handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
+  int attempts = 0;
+  auto handlers = default_event_handlers();
+  handlers[Event{events::Allocated{}}.index()].insert(
+      handlers[Event{events::Allocated{}}.index()].begin(),
+      [&](const Event&, UnitOfWork&) {
+        if (++attempts == 1) throw ConcurrencyConflict{"LAMP"};
+      });
+  MessageBus bus_with_conflict{uow, std::move(handlers)};
+  uow.begin_group();
+  bus_with_conflict.handle(commands::Allocate{"o1", "LAMP", 5});
+  uow.commit_group();
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(uow.allocations_for_order("o1").size(), 1U);
+}
+
+TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
+  FakeUnitOfWork uow;
+  MessageBus bus{uow, default_event_handlers()};
+  GroupCommitter committer{uow, bus, {}};
+  auto submit = [&](Command command) {
+    auto promise = std::make_shared<std::promise<Outcome>>();
+    auto future = promise->get_future();
+    committer.submit(std::move(command), [promise](Outcome outcome) { promise->set_value(outcome); });
+    return future;
+  };
+  auto created = submit(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
+  auto allocated = submit(commands::Allocate{"o1", "LAMP", 4});
+  auto rejected = submit(commands::Allocate{"o2", "NOPE", 4});
+  EXPECT_TRUE(std::holds_alternative<CommandResult>(created.get()));
+  EXPECT_EQ(std::get<CommandResult>(allocated.get()).allocated_batchref, "b1");
+  auto rejection = std::get<Rejection>(rejected.get());
+  EXPECT_EQ(rejection.kind, ErrorKind::invalid_sku);
+  EXPECT_EQ(rejection.message, "Invalid sku NOPE");
+  committer.stop();
+  EXPECT_EQ(uow.durable().allocations_view.size(), 1U);
+  EXPECT_GE(committer.groups_committed(), 1U);
+}
+
+TEST(GroupCommitter, RejectsWhatArrivesAfterStop) {
+  FakeUnitOfWork uow;
+  MessageBus bus{uow, default_event_handlers()};
+  GroupCommitter committer{uow, bus, {}};
+  committer.stop();
+  std::optional<Outcome> outcome;
+  committer.submit(commands::Allocate{"o1", "LAMP", 1}, [&](Outcome o) { outcome = o; });
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(std::get<Rejection>(*outcome).kind, ErrorKind::overloaded);
+}
+
+}  // namespace
+}  // namespace allocation::service_layer
