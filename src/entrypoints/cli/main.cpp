@@ -1,0 +1,114 @@
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <filesystem>
+#include <iostream>
+
+#include "bootstrap/bootstrap.hpp"
+#include "entrypoints/http/server.hpp"
+
+namespace {
+
+using namespace allocation;
+
+constexpr const char* default_database = "sqlite://data/allocation.db";
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:5005";
+  std::string database = default_database;
+  std::string log_level = "info";
+};
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+void split_listen_address(const std::string& listen, entrypoints::http::ServerSettings& settings) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw UsageError{"--listen '" + listen + "' must be HOST:PORT, e.g. 127.0.0.1:5005"};
+  }
+  std::string_view port_text{listen.data() + colon + 1, listen.size() - colon - 1};
+  unsigned port = 0;
+  auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || error != std::errc{} || end != port_text.data() + port_text.size() ||
+      port > 65535) {
+    throw UsageError{"--listen '" + listen + "': port must be a number from 0 to 65535"};
+  }
+  settings.host = listen.substr(0, colon);
+  if (settings.host.size() > 2 && settings.host.front() == '[' && settings.host.back() == ']') {
+    settings.host = settings.host.substr(1, settings.host.size() - 2);
+  }
+  settings.port = static_cast<std::uint16_t>(port);
+}
+
+void configure_logging(const std::string& level) {
+  auto logger = spdlog::stderr_logger_mt("allocation");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("time=%Y-%m-%dT%H:%M:%S.%fZ level=%l %v", spdlog::pattern_time_type::utc);
+  auto parsed = spdlog::level::from_str(level);
+  if (parsed == spdlog::level::off && level != "off") {
+    throw UsageError{"--log-level '" + level + "' is not one of trace, debug, info, warn, error, off"};
+  }
+  spdlog::set_level(parsed);
+}
+
+int serve(const ServeOptions& options) {
+  configure_logging(options.log_level);
+  entrypoints::http::ServerSettings settings;
+  split_listen_address(options.listen, settings);
+  if (options.database == default_database) std::filesystem::create_directories("data");
+
+  bootstrap::Service service{options.database};
+  entrypoints::http::HttpServer server{service.commands(), service.read_model(), settings};
+  spdlog::info("msg=\"serving\" database=\"{}\"", options.database);
+  server.run();
+  service.stop();
+  spdlog::info("msg=\"stopped\"");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Allocation Service: allocates customers' order lines to batches of stock.",
+               "allocation"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "allocation 0.1.0");
+
+  ServeOptions serve_options;
+  CLI::App* serve_command = app.add_subcommand("serve", "Run the HTTP API");
+  serve_command->add_option("--listen", serve_options.listen, "HOST:PORT to listen on")
+      ->envname("ALLOCATION_LISTEN")
+      ->capture_default_str();
+  serve_command
+      ->add_option("--database", serve_options.database,
+                   "sqlite:///ABSOLUTE/PATH or sqlite://RELATIVE/PATH")
+      ->envname("ALLOCATION_DATABASE")
+      ->capture_default_str();
+  serve_command
+      ->add_option("--log-level", serve_options.log_level,
+                   "trace, debug, info, warn, error or off")
+      ->envname("ALLOCATION_LOG_LEVEL")
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+
+  try {
+    if (*serve_command) return serve(serve_options);
+  } catch (const UsageError& error) {
+    std::cerr << "allocation: " << error.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << "allocation: " << error.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,151 @@
+#include "entrypoints/http/request_decoding.hpp"
+
+#include <boost/json.hpp>
+
+#include <array>
+#include <optional>
+
+namespace allocation::entrypoints::http {
+
+namespace json = boost::json;
+using namespace domain;
+
+namespace {
+
+std::optional<std::string> identifier_problem(std::string_view name, std::string_view value,
+                                              const InputLimits& limits) {
+  std::string field = "field '" + std::string{name} + "'";
+  if (value.empty()) return field + " must not be empty";
+  if (value.size() > limits.identifier_bytes_max) {
+    return field + " must be at most " + std::to_string(limits.identifier_bytes_max) + " bytes";
+  }
+  for (unsigned char c : value) {
+    if (c < 0x20 || c == 0x7f) return field + " must not contain control characters";
+  }
+  return std::nullopt;
+}
+
+// Reads fields of a request object; the first problem found is kept and ends decoding.
+class FieldReader {
+ public:
+  FieldReader(const json::object& object, const InputLimits& limits)
+      : object_{object}, limits_{limits} {}
+
+  std::string identifier(std::string_view name) {
+    const json::value* value = field(name);
+    if (value == nullptr) return {};
+    if (!value->is_string()) {
+      fail(name, "must be a string");
+      return {};
+    }
+    std::string text{value->get_string()};
+    if (auto problem = identifier_problem(name, text, limits_)) problem_ = problem;
+    return text;
+  }
+
+  std::int64_t quantity(std::string_view name, std::int64_t minimum) {
+    const json::value* value = field(name);
+    if (value == nullptr) return 0;
+    std::optional<std::int64_t> number;
+    if (value->is_int64()) number = value->get_int64();
+    if (value->is_uint64() && value->get_uint64() <= static_cast<std::uint64_t>(limits_.quantity_max)) {
+      number = static_cast<std::int64_t>(value->get_uint64());
+    }
+    if (!number || *number < minimum || *number > limits_.quantity_max) {
+      fail(name, std::string{"must be "} + (minimum > 0 ? "a positive" : "a non-negative") +
+                     " integer of at most " + std::to_string(limits_.quantity_max));
+      return 0;
+    }
+    return *number;
+  }
+
+  std::optional<Date> optional_date(std::string_view name) {
+    auto found = object_.find(name);
+    if (found == object_.end() || found->value().is_null()) return std::nullopt;
+    std::optional<Date> date;
+    if (found->value().is_string()) date = Date::parse_iso(found->value().get_string());
+    if (!date) fail(name, "must be an ISO date (YYYY-MM-DD) or null");
+    return date;
+  }
+
+  [[nodiscard]] const std::optional<std::string>& problem() const { return problem_; }
+
+ private:
+  const json::value* field(std::string_view name) {
+    if (problem_) return nullptr;
+    auto found = object_.find(name);
+    if (found == object_.end()) {
+      problem_ = "missing field '" + std::string{name} + "'";
+      return nullptr;
+    }
+    return &found->value();
+  }
+
+  void fail(std::string_view name, const std::string& requirement) {
+    if (!problem_) problem_ = "field '" + std::string{name} + "' " + requirement;
+  }
+
+  const json::object& object_;
+  const InputLimits& limits_;
+  std::optional<std::string> problem_;
+};
+
+// Parses the body as a JSON object and hands it to `read`, which builds the command.
+template <class Command, class Read>
+Decoded<Command> decode(std::string_view body, const InputLimits& limits, Read&& read) {
+  std::array<unsigned char, 4096> scratch;
+  json::monotonic_resource memory{scratch.data(), scratch.size()};
+  json::parse_options options;
+  options.max_depth = limits.json_depth_max;
+  json::error_code error;
+  json::value document = json::parse(body, error, &memory, options);
+  if (error) return InvalidInput{"request body is not valid JSON: " + error.message()};
+  if (!document.is_object()) return InvalidInput{"request body must be a JSON object"};
+  FieldReader fields{document.get_object(), limits};
+  Command command = read(fields);
+  if (fields.problem()) return InvalidInput{*fields.problem()};
+  return command;
+}
+
+}  // namespace
+
+Decoded<commands::CreateBatch> decode_create_batch(std::string_view body,
+                                                   const InputLimits& limits) {
+  return decode<commands::CreateBatch>(body, limits, [](FieldReader& fields) {
+    commands::CreateBatch command;
+    command.ref = fields.identifier("ref");
+    command.sku = fields.identifier("sku");
+    command.qty = fields.quantity("qty", 1);
+    command.eta = fields.optional_date("eta");
+    return command;
+  });
+}
+
+Decoded<commands::Allocate> decode_allocate(std::string_view body, const InputLimits& limits) {
+  return decode<commands::Allocate>(body, limits, [](FieldReader& fields) {
+    commands::Allocate command;
+    command.orderid = fields.identifier("orderid");
+    command.sku = fields.identifier("sku");
+    command.qty = fields.quantity("qty", 1);
+    return command;
+  });
+}
+
+Decoded<commands::ChangeBatchQuantity> decode_change_batch_quantity(std::string_view body,
+                                                                   const InputLimits& limits) {
+  return decode<commands::ChangeBatchQuantity>(body, limits, [](FieldReader& fields) {
+    commands::ChangeBatchQuantity command;
+    command.ref = fields.identifier("ref");
+    command.qty = fields.quantity("qty", 0);
+    return command;
+  });
+}
+
+std::variant<std::string, InvalidInput> decode_identifier(std::string_view name,
+                                                          std::string_view value,
+                                                          const InputLimits& limits) {
+  if (auto problem = identifier_problem(name, value, limits)) return InvalidInput{*problem};
+  return std::string{value};
+}
+
+}  // namespace allocation::entrypoints::http

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "domain/commands.hpp"
+
+namespace allocation::entrypoints::http {
+
+struct InputLimits {
+  std::size_t identifier_bytes_max = 255;
+  std::size_t json_depth_max = 16;
+  std::int64_t quantity_max = 2147483647;  // fits 32 bits
+};
+
+// What a client got wrong, in words meant for that client.
+struct InvalidInput {
+  std::string message;
+  friend bool operator==(const InvalidInput&, const InvalidInput&) = default;
+};
+
+template <class Command>
+using Decoded = std::variant<Command, InvalidInput>;
+
+// `{"ref","sku","qty","eta"}`; `eta` an ISO date, null or absent.
+Decoded<domain::commands::CreateBatch> decode_create_batch(std::string_view body,
+                                                           const InputLimits& limits = {});
+// `{"orderid","sku","qty"}`.
+Decoded<domain::commands::Allocate> decode_allocate(std::string_view body,
+                                                    const InputLimits& limits = {});
+// `{"ref","qty"}`; `qty` may be zero.
+Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity(
+    std::string_view body, const InputLimits& limits = {});
+
+// An identifier taken from a URL path, checked like one in a body.
+std::variant<std::string, InvalidInput> decode_identifier(std::string_view name,
+                                                          std::string_view value,
+                                                          const InputLimits& limits = {});
+
+}  // namespace allocation::entrypoints::http

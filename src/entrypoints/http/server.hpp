@@ -1,0 +1,56 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "entrypoints/http/request_decoding.hpp"
+#include "service_layer/group_committer.hpp"
+#include "service_layer/read_model.hpp"
+
+namespace allocation::entrypoints::http {
+
+struct ServerSettings {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 5005;
+  std::size_t header_bytes_max = 8 * 1024;
+  std::size_t body_bytes_max = 64 * 1024;
+  // A request must arrive whole within this time of the previous response (or of connecting).
+  std::chrono::milliseconds read_timeout{15'000};
+  std::chrono::milliseconds write_timeout{15'000};
+  // After SIGINT or SIGTERM, in-flight requests get this long to finish.
+  std::chrono::milliseconds shutdown_grace{10'000};
+  InputLimits input;
+};
+
+class ListenError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The HTTP API on one event-loop thread, with queries answered on a reader thread of its
+// own and commands handed to the group committer; the loop itself never waits on storage.
+class HttpServer {
+ public:
+  // Binds the listening socket; throws ListenError naming the address and the reason.
+  HttpServer(service_layer::GroupCommitter& commands, service_layer::ReadModel& read_model,
+             ServerSettings settings);
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+  ~HttpServer();
+
+  // HOST:PORT actually bound (useful with port 0).
+  [[nodiscard]] std::string local_address() const;
+
+  // Serves until SIGINT or SIGTERM, lets in-flight requests finish, and returns.
+  void run();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace allocation::entrypoints::http
