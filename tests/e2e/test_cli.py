@@ -1,0 +1,104 @@
+"""The command line: help, configuration from flags and environment, clear failures."""
+
+import os
+import socket
+import subprocess
+
+import requests
+
+from conftest import BINARY, Server, free_port
+
+
+def run(*args, env=None, cwd=None):
+    return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=30,
+                          env=dict(os.environ, **(env or {})), cwd=cwd)
+
+
+def test_help_on_every_command():
+    for args in (["--help"], ["serve", "--help"]):
+        result = run(*args)
+        assert result.returncode == 0
+        assert "Usage" in result.stdout or "Usage" in result.stderr
+
+
+def test_serve_help_names_flags_and_their_environment_variables():
+    out = run("serve", "--help").stdout
+    for text in ("--listen", "ALLOCATION_LISTEN", "--database", "ALLOCATION_DATABASE"):
+        assert text in out
+
+
+def test_a_bad_flag_is_one_line_and_nonzero():
+    result = run("serve", "--no-such-flag")
+    assert result.returncode != 0
+    assert "--no-such-flag" in result.stderr
+
+
+def test_a_bad_listen_address_names_the_problem():
+    result = run("serve", "--listen", "nonsense")
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0
+    assert "HOST:PORT" in result.stderr
+
+
+def test_an_unreadable_database_path_names_the_problem(tmp_path):
+    result = run("serve", "--listen", f"127.0.0.1:{free_port()}",
+                 "--database", f"sqlite:///{tmp_path}/missing-dir/x.db")
+    assert result.returncode == 1
+    assert result.stderr.startswith("allocation: cannot open database")
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_an_unsupported_database_url_names_the_problem():
+    result = run("serve", "--database", "mysql://x")
+    assert result.returncode == 1
+    assert "unsupported database URL" in result.stderr
+
+
+def test_a_busy_port_names_the_address(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "--listen", f"127.0.0.1:{port}",
+                     "--database", f"sqlite:///{tmp_path}/x.db")
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("allocation: ")
+
+
+def test_environment_variables_configure_serve(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [BINARY, "serve"], stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, ALLOCATION_LISTEN=f"127.0.0.1:{port}",
+                 ALLOCATION_DATABASE=f"sqlite:///{tmp_path}/env.db"))
+    try:
+        server = Server(str(tmp_path / "env.db"), port=port)
+        for _ in range(100):
+            try:
+                assert requests.get(f"{server.url}/healthz", timeout=1).ok
+                break
+            except requests.ConnectionError:
+                import time
+                time.sleep(0.05)
+        assert (tmp_path / "env.db").exists()
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=15)
+    assert "level=info" in err and 'msg="listening"' in err
+
+
+def test_default_database_lives_under_data(tmp_path):
+    port = free_port()
+    process = subprocess.Popen([BINARY, "serve", "--listen", f"127.0.0.1:{port}"],
+                               cwd=tmp_path, stderr=subprocess.DEVNULL)
+    try:
+        import time
+        for _ in range(100):
+            if (tmp_path / "data" / "allocation.db").exists():
+                break
+            time.sleep(0.05)
+        assert (tmp_path / "data" / "allocation.db").exists()
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
