@@ -1,0 +1,78 @@
+#include <gtest/gtest.h>
+
+#include "entrypoints/http/request_decoding.hpp"
+
+namespace allocation::entrypoints::http {
+namespace {
+
+using namespace domain;
+
+template <class T>
+std::string problem(const Decoded<T>& decoded) {
+  if (const auto* invalid = std::get_if<InvalidInput>(&decoded)) return invalid->message;
+  return "";
+}
+
+TEST(RequestDecoding, DecodesABatchWithAndWithoutEta) {
+  EXPECT_EQ(std::get<commands::CreateBatch>(
+                decode_create_batch(R"({"ref":"b1","sku":"LAMP","qty":10,"eta":"2026-12-01"})")),
+            (commands::CreateBatch{"b1", "LAMP", 10, Date::parse_iso("2026-12-01")}));
+  EXPECT_EQ(std::get<commands::CreateBatch>(
+                decode_create_batch(R"({"ref":"b1","sku":"LAMP","qty":10,"eta":null})")),
+            (commands::CreateBatch{"b1", "LAMP", 10, std::nullopt}));
+  EXPECT_EQ(std::get<commands::CreateBatch>(decode_create_batch(R"({"ref":"b1","sku":"LAMP","qty":10})")),
+            (commands::CreateBatch{"b1", "LAMP", 10, std::nullopt}));
+}
+
+TEST(RequestDecoding, DecodesAnAllocation) {
+  EXPECT_EQ(std::get<commands::Allocate>(decode_allocate(R"({"orderid":"o1","sku":"LAMP","qty":2147483647})")),
+            (commands::Allocate{"o1", "LAMP", 2147483647}));
+}
+
+TEST(RequestDecoding, QuantityMustBeAPositiveIntegerThatFits32Bits) {
+  for (const char* qty : {"0", "-1", "2147483648", "18446744073709551615", "1.0", "1e3", "1e400",
+                          "\"1\"", "true", "null", "[1]"}) {
+    std::string body = std::string{R"({"orderid":"o","sku":"s","qty":)"} + qty + "}";
+    EXPECT_EQ(problem(decode_allocate(body)),
+              "field 'qty' must be a positive integer of at most 2147483647")
+        << qty;
+  }
+}
+
+TEST(RequestDecoding, ChangeOfQuantityMayBeZero) {
+  EXPECT_EQ(std::get<commands::ChangeBatchQuantity>(decode_change_batch_quantity(R"({"ref":"b","qty":0})")),
+            (commands::ChangeBatchQuantity{"b", 0}));
+  EXPECT_EQ(problem(decode_change_batch_quantity(R"({"ref":"b","qty":-1})")),
+            "field 'qty' must be a non-negative integer of at most 2147483647");
+}
+
+TEST(RequestDecoding, NamesTheFirstMissingOrMistypedField) {
+  EXPECT_EQ(problem(decode_allocate(R"({"sku":"s","qty":1})")), "missing field 'orderid'");
+  EXPECT_EQ(problem(decode_allocate(R"({"orderid":1,"sku":"s","qty":1})")),
+            "field 'orderid' must be a string");
+  EXPECT_EQ(problem(decode_create_batch(R"({"ref":"r","sku":"s","qty":1,"eta":"2026-13-01"})")),
+            "field 'eta' must be an ISO date (YYYY-MM-DD) or null");
+}
+
+TEST(RequestDecoding, IdentifiersAreNonEmptyBoundedAndPrintable) {
+  EXPECT_EQ(problem(decode_allocate(R"({"orderid":"","sku":"s","qty":1})")),
+            "field 'orderid' must not be empty");
+  std::string long_sku(256, 'x');
+  EXPECT_EQ(problem(decode_allocate(R"({"orderid":"o","sku":")" + long_sku + R"(","qty":1})")),
+            "field 'sku' must be at most 255 bytes");
+  EXPECT_EQ(problem(decode_allocate(R"({"orderid":"o\n","sku":"s","qty":1})")),
+            "field 'orderid' must not contain control characters");
+  EXPECT_TRUE(std::holds_alternative<commands::Allocate>(
+      decode_allocate(R"({"orderid":"'; DROP TABLE batches; --","sku":"s","qty":1})")));
+}
+
+TEST(RequestDecoding, RejectsWhatIsNotAJsonObject) {
+  EXPECT_EQ(problem(decode_allocate("[]")), "request body must be a JSON object");
+  EXPECT_TRUE(problem(decode_allocate("{")).starts_with("request body is not valid JSON"));
+  EXPECT_TRUE(problem(decode_allocate("")).starts_with("request body is not valid JSON"));
+  std::string deep(1000, '[');
+  EXPECT_TRUE(problem(decode_allocate(deep)).starts_with("request body is not valid JSON"));
+}
+
+}  // namespace
+}  // namespace allocation::entrypoints::http
