@@ -33,7 +33,8 @@ std::string to_json(const domain::Event& event) {
   json::object object = std::visit(
       Overloaded{
           [](const BatchCreated& e) {
-            return json::object{{"ref", e.ref}, {"sku", e.sku}, {"qty", e.qty}, {"eta", eta_json(e.eta)}};
+            return json::object{
+                {"ref", e.ref}, {"sku", e.sku}, {"qty", e.qty}, {"eta", eta_json(e.eta)}};
           },
           [](const BatchQuantityChanged& e) {
             return json::object{{"ref", e.ref}, {"sku", e.sku}, {"qty", e.qty}};
@@ -46,7 +47,9 @@ std::string to_json(const domain::Event& event) {
             return json::object{
                 {"orderid", e.orderid}, {"sku", e.sku}, {"qty", e.qty}, {"batchref", e.batchref}};
           },
-          [](const OutOfStock& e) { return json::object{{"sku", e.sku}}; },
+          [](const OutOfStock& e) {
+            return json::object{{"sku", e.sku}};
+          },
       },
       event);
   return json::serialize(object);

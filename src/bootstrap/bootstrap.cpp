@@ -28,7 +28,8 @@ Service::Service(const std::string& database_url, service_layer::GroupCommitter:
   } catch (const adapters::sqlite::SqliteError& error) {
     throw InvalidConfiguration{"cannot open database " + url.sqlite_path + ": " + error.what()};
   }
-  bus_ = std::make_unique<service_layer::MessageBus>(*uow_, service_layer::default_event_handlers());
+  bus_ =
+      std::make_unique<service_layer::MessageBus>(*uow_, service_layer::default_event_handlers());
   committer_ = std::make_unique<service_layer::GroupCommitter>(*uow_, *bus_, limits);
 }
 

@@ -37,8 +37,9 @@ bool Batch::is_preferred_to(const Batch& other) const {
 }
 
 std::ostream& operator<<(std::ostream& out, const Batch& batch) {
-  out << "Batch(" << batch.reference_ << ", " << batch.sku_ << ", purchased=" << batch.purchased_quantity_
-      << ", available=" << batch.available_quantity() << ", eta=";
+  out << "Batch(" << batch.reference_ << ", " << batch.sku_
+      << ", purchased=" << batch.purchased_quantity_ << ", available=" << batch.available_quantity()
+      << ", eta=";
   if (batch.eta_) {
     out << *batch.eta_;
   } else {

@@ -73,8 +73,8 @@ void GroupCommitter::handle_group(std::deque<Submission>& group) {
     std::lock_guard lock{mutex_};
     ++groups_committed_;
   } catch (const std::exception& error) {
-    spdlog::error("msg=\"group of commands not committed\" commands={} error=\"{}\"",
-                  group.size(), error.what());
+    spdlog::error("msg=\"group of commands not committed\" commands={} error=\"{}\"", group.size(),
+                  error.what());
     uow_.rollback_group();
     outcomes.assign(group.size(),
                     Rejection{ErrorKind::unavailable, "storage unavailable; nothing was changed"});

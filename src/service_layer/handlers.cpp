@@ -27,8 +27,7 @@ CommandResult allocate(const commands::Allocate& command, UnitOfWork& uow) {
   return {std::move(batchref)};
 }
 
-CommandResult change_batch_quantity(const commands::ChangeBatchQuantity& command,
-                                    UnitOfWork& uow) {
+CommandResult change_batch_quantity(const commands::ChangeBatchQuantity& command, UnitOfWork& uow) {
   auto sku = uow.products().sku_of_batch(command.ref);
   if (!sku) throw UnknownBatch{command.ref};
   Product* product = uow.products().get(*sku);
@@ -55,9 +54,10 @@ constexpr std::size_t alternative_index() {
 
 template <class E>
 void on(EventHandlers& table, std::function<void(const E&, UnitOfWork&)> handler) {
-  table[alternative_index<E, Event>()].push_back([handler = std::move(handler)](const Event& event, UnitOfWork& uow) {
-    handler(std::get<E>(event), uow);
-  });
+  table[alternative_index<E, Event>()].push_back(
+      [handler = std::move(handler)](const Event& event, UnitOfWork& uow) {
+        handler(std::get<E>(event), uow);
+      });
 }
 
 }  // namespace
@@ -68,11 +68,11 @@ EventHandlers default_event_handlers() {
     uow.read_models().add_batch(event);
     uow.commit();
   });
-  on<events::BatchQuantityChanged>(
-      table, [](const events::BatchQuantityChanged& event, UnitOfWork& uow) {
-        uow.read_models().set_purchased_quantity(event);
-        uow.commit();
-      });
+  on<events::BatchQuantityChanged>(table,
+                                   [](const events::BatchQuantityChanged& event, UnitOfWork& uow) {
+                                     uow.read_models().set_purchased_quantity(event);
+                                     uow.commit();
+                                   });
   on<events::Allocated>(table, [](const events::Allocated& event, UnitOfWork& uow) {
     uow.read_models().add_allocation(event);
     uow.read_models().add_available_quantity(event.batchref, -event.qty);

@@ -77,4 +77,3 @@ void MessageBus::handle_event(const domain::Event& event) {
 }
 
 }  // namespace allocation::service_layer
-

@@ -1,5 +1,7 @@
 """What the server acknowledged survives SIGKILL and restarts."""
 
+import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
@@ -70,10 +72,44 @@ def test_concurrent_allocations_on_one_sku_never_oversell_and_never_fail(server)
     assert product["batches"][0]["available"] == 0
 
 
-def test_sigterm_lets_an_in_flight_request_finish(server_factory):
+def test_sigterm_under_load_answers_in_flight_requests_and_keeps_what_it_acknowledged(
+        server_factory):
+    first = server_factory().start()
+    api = ApiClient(first.url)
+    sku, batch = random_sku(), random_batchref()
+    api.post_to_add_batch(batch, sku, 10_000, None)
+    orders = [random_orderid(i) for i in range(400)]
+
+    def allocate(orderid):
+        try:
+            return orderid, requests.post(
+                f"{first.url}/allocate", json={"orderid": orderid, "sku": sku, "qty": 1},
+                timeout=10).status_code
+        except requests.ConnectionError:
+            return orderid, None
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = pool.map(allocate, orders)
+        time.sleep(0.2)
+        assert first.terminate() == 0
+        results = list(results)
+    assert 'msg="stopped"' in first.logs()
+    codes = {code for _, code in results}
+    assert codes <= {202, None}, codes
+    acknowledged = [orderid for orderid, code in results if code == 202]
+    assert acknowledged
+
+    second = server_factory(port=first.port).start()
+    api = ApiClient(second.url)
+    for orderid in acknowledged:
+        assert api.get_allocation(orderid).status_code == 200
+
+
+def test_an_idle_keep_alive_connection_does_not_hold_up_shutdown(server_factory):
     server = server_factory().start()
-    api = ApiClient(server.url)
-    sku = random_sku()
-    api.post_to_add_batch(random_batchref(), sku, 10, None)
-    assert server.terminate() == 0
-    assert 'msg="stopped"' in server.logs()
+    with socket.create_connection(("127.0.0.1", server.port)) as idle:
+        idle.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert idle.recv(4096).startswith(b"HTTP/1.1 200")
+        started = time.monotonic()
+        assert server.terminate() == 0
+        assert time.monotonic() - started < 5

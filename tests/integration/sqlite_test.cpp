@@ -128,7 +128,8 @@ TEST_F(SqliteUnitOfWorkTest, EventsLeavingTheServiceAreInTheOutbox) {
   writer.handle(commands::Allocate{"o1", "LAMP", 10});
   writer.handle(commands::Allocate{"o2", "LAMP", 1});
   adapters::sqlite::Connection db{database.path()};
-  adapters::sqlite::StatementUse select{db.statement("SELECT event, payload FROM outbox ORDER BY id")};
+  adapters::sqlite::StatementUse select{
+      db.statement("SELECT event, payload FROM outbox ORDER BY id")};
   ASSERT_TRUE(select->step());
   EXPECT_EQ(select->text(0), "Allocated");
   EXPECT_EQ(select->text(1), R"({"orderid":"o1","sku":"LAMP","qty":10,"batchref":"b1"})");
@@ -150,14 +151,20 @@ TEST_F(SqliteUnitOfWorkTest, CommitsAreDurableBeforeTheyReturn) {
 }
 
 TEST_F(SqliteUnitOfWorkTest, MigratingAgainChangesNothing) {
-  { Writer writer{database.path()}; writer.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt}); }
+  {
+    Writer writer{database.path()};
+    writer.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
+  }
   { Writer writer{database.path()}; }
   EXPECT_EQ(count(database.path(), "PRAGMA user_version"), adapters::sqlite::schema_version());
   EXPECT_EQ(count(database.path(), "SELECT count(*) FROM batches"), 1);
 }
 
 TEST_F(SqliteUnitOfWorkTest, ADatabaseFromANewerBuildIsRefused) {
-  { adapters::sqlite::Connection db{database.path()}; db.execute("PRAGMA user_version = 999"); }
+  {
+    adapters::sqlite::Connection db{database.path()};
+    db.execute("PRAGMA user_version = 999");
+  }
   EXPECT_THROW(Writer{database.path()}, adapters::sqlite::SqliteError);
 }
 
@@ -191,8 +198,8 @@ TEST_F(SqliteUnitOfWorkTest, ConcurrentWritersOnOneProductNeverOversellOrLoseAnU
     threads.emplace_back([&, w] {
       Writer writer{database.path()};
       for (int i = 0; i < lines_per_writer; ++i) {
-        auto result = writer.handle(commands::Allocate{
-            "order-" + std::to_string(w) + "-" + std::to_string(i), "HOT", 1});
+        auto result = writer.handle(
+            commands::Allocate{"order-" + std::to_string(w) + "-" + std::to_string(i), "HOT", 1});
         if (result.allocated_batchref) ++allocated;
       }
     });

@@ -42,7 +42,8 @@ TEST(OrderLine, IsAValueThatHashesByItsFields) {
   OrderLine a{"order1", "LAMP", 2};
   EXPECT_EQ(a, (OrderLine{"order1", "LAMP", 2}));
   EXPECT_NE(a, (OrderLine{"order1", "LAMP", 3}));
-  std::unordered_set<OrderLine> lines{a, OrderLine{"order1", "LAMP", 2}, OrderLine{"o2", "LAMP", 2}};
+  std::unordered_set<OrderLine> lines{a, OrderLine{"order1", "LAMP", 2},
+                                      OrderLine{"o2", "LAMP", 2}};
   EXPECT_EQ(lines.size(), 2U);
   std::ostringstream text;
   text << a;
@@ -133,7 +134,8 @@ TEST_F(ProductTest, RecordsAllocatedEvent) {
   product.add_batch("b1", 100, std::nullopt);
   product.take_events();
   product.allocate(line);
-  EXPECT_EQ(product.take_events(), (std::vector<Event>{events::Allocated{"oref", "RETRO-CLOCK", 10, "b1"}}));
+  EXPECT_EQ(product.take_events(),
+            (std::vector<Event>{events::Allocated{"oref", "RETRO-CLOCK", 10, "b1"}}));
 }
 
 TEST_F(ProductTest, OutOfStockRecordsEventAndAllocatesNothing) {

@@ -140,8 +140,7 @@ TEST_F(HandlersTest, ConflictsAreRetriedOnFreshState) {
   int attempts = 0;
   auto handlers = default_event_handlers();
   handlers[Event{events::Allocated{}}.index()].insert(
-      handlers[Event{events::Allocated{}}.index()].begin(),
-      [&](const Event&, UnitOfWork&) {
+      handlers[Event{events::Allocated{}}.index()].begin(), [&](const Event&, UnitOfWork&) {
         if (++attempts == 1) throw ConcurrencyConflict{"LAMP"};
       });
   MessageBus bus_with_conflict{uow, std::move(handlers)};
@@ -159,7 +158,8 @@ TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
   auto submit = [&](Command command) {
     auto promise = std::make_shared<std::promise<Outcome>>();
     auto future = promise->get_future();
-    committer.submit(std::move(command), [promise](Outcome outcome) { promise->set_value(outcome); });
+    committer.submit(std::move(command),
+                     [promise](Outcome outcome) { promise->set_value(outcome); });
     return future;
   };
   auto created = submit(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "entrypoints/http/request_decoding.hpp"
+
+#include <gtest/gtest.h>
 
 namespace allocation::entrypoints::http {
 namespace {
@@ -20,12 +20,14 @@ TEST(RequestDecoding, DecodesABatchWithAndWithoutEta) {
   EXPECT_EQ(std::get<commands::CreateBatch>(
                 decode_create_batch(R"({"ref":"b1","sku":"LAMP","qty":10,"eta":null})")),
             (commands::CreateBatch{"b1", "LAMP", 10, std::nullopt}));
-  EXPECT_EQ(std::get<commands::CreateBatch>(decode_create_batch(R"({"ref":"b1","sku":"LAMP","qty":10})")),
-            (commands::CreateBatch{"b1", "LAMP", 10, std::nullopt}));
+  EXPECT_EQ(
+      std::get<commands::CreateBatch>(decode_create_batch(R"({"ref":"b1","sku":"LAMP","qty":10})")),
+      (commands::CreateBatch{"b1", "LAMP", 10, std::nullopt}));
 }
 
 TEST(RequestDecoding, DecodesAnAllocation) {
-  EXPECT_EQ(std::get<commands::Allocate>(decode_allocate(R"({"orderid":"o1","sku":"LAMP","qty":2147483647})")),
+  EXPECT_EQ(std::get<commands::Allocate>(
+                decode_allocate(R"({"orderid":"o1","sku":"LAMP","qty":2147483647})")),
             (commands::Allocate{"o1", "LAMP", 2147483647}));
 }
 
@@ -40,7 +42,8 @@ TEST(RequestDecoding, QuantityMustBeAPositiveIntegerThatFits32Bits) {
 }
 
 TEST(RequestDecoding, ChangeOfQuantityMayBeZero) {
-  EXPECT_EQ(std::get<commands::ChangeBatchQuantity>(decode_change_batch_quantity(R"({"ref":"b","qty":0})")),
+  EXPECT_EQ(std::get<commands::ChangeBatchQuantity>(
+                decode_change_batch_quantity(R"({"ref":"b","qty":0})")),
             (commands::ChangeBatchQuantity{"b", 0}));
   EXPECT_EQ(problem(decode_change_batch_quantity(R"({"ref":"b","qty":-1})")),
             "field 'qty' must be a non-negative integer of at most 2147483647");

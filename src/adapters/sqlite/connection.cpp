@@ -56,9 +56,10 @@ void Statement::reset() {
 
 std::string Statement::text(int column) const {
   const auto* bytes = sqlite3_column_text(statement_, column);
-  return bytes == nullptr ? std::string{}
-                          : std::string{reinterpret_cast<const char*>(bytes),
-                                        static_cast<std::size_t>(sqlite3_column_bytes(statement_, column))};
+  return bytes == nullptr
+             ? std::string{}
+             : std::string{reinterpret_cast<const char*>(bytes),
+                           static_cast<std::size_t>(sqlite3_column_bytes(statement_, column))};
 }
 
 std::optional<std::string> Statement::optional_text(int column) const {
@@ -73,9 +74,9 @@ void Connection::Finalizer::operator()(sqlite3_stmt* statement) const {
 }
 
 Connection::Connection(const std::string& path) {
-  int code = sqlite3_open_v2(path.c_str(), &db_,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+  int code =
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (code != SQLITE_OK) {
     std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
     sqlite3_close(db_);

@@ -9,8 +9,8 @@ using service_layer::BatchView;
 
 std::vector<AllocationView> SqliteReadModel::allocations_for_order(std::string_view orderid) {
   try {
-    StatementUse select{db_.statement(
-        "SELECT sku, batchref FROM allocations_view WHERE orderid = ? ORDER BY id")};
+    StatementUse select{
+        db_.statement("SELECT sku, batchref FROM allocations_view WHERE orderid = ? ORDER BY id")};
     select->bind(1, orderid);
     std::vector<AllocationView> rows;
     while (select->step()) rows.push_back(AllocationView{select->text(0), select->text(1)});

@@ -13,7 +13,8 @@ class SqliteReadModel final : public service_layer::ReadModel {
  public:
   explicit SqliteReadModel(const std::string& path) : db_{path} {}
 
-  std::vector<service_layer::AllocationView> allocations_for_order(std::string_view orderid) override;
+  std::vector<service_layer::AllocationView> allocations_for_order(
+      std::string_view orderid) override;
   std::vector<service_layer::BatchView> batches_for_sku(std::string_view sku) override;
 
  private:

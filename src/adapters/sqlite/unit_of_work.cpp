@@ -48,12 +48,11 @@ Product* SqliteProductRepository::get(std::string_view sku_view) {
   return &found->second.product;
 }
 
-Product SqliteProductRepository::load(const std::string& sku,
-                                                     std::int64_t version) {
+Product SqliteProductRepository::load(const std::string& sku, std::int64_t version) {
   std::vector<Batch> batches;
   {
-    StatementUse select{db_.statement(
-        "SELECT reference, purchased_quantity, eta FROM batches WHERE sku = ?")};
+    StatementUse select{
+        db_.statement("SELECT reference, purchased_quantity, eta FROM batches WHERE sku = ?")};
     select->bind(1, sku);
     while (select->step()) {
       std::optional<Date> eta;
@@ -63,8 +62,8 @@ Product SqliteProductRepository::load(const std::string& sku,
   }
   std::unordered_map<std::string, Batch*> by_reference;
   for (Batch& batch : batches) by_reference.emplace(batch.reference(), &batch);
-  StatementUse select{db_.statement(
-      "SELECT orderid, qty, batchref FROM allocations WHERE sku = ? ORDER BY id")};
+  StatementUse select{
+      db_.statement("SELECT orderid, qty, batchref FROM allocations WHERE sku = ? ORDER BY id")};
   select->bind(1, sku);
   while (select->step()) {
     by_reference.at(select->text(2))->allocate(OrderLine{select->text(0), sku, select->int64(1)});
@@ -118,13 +117,18 @@ void SqliteProductRepository::write(const std::string& sku, const Event& event) 
   std::visit(
       Overloaded{
           [&](const events::BatchCreated& e) {
-            StatementUse insert{db_.statement(
-                "INSERT INTO batches (reference, sku, purchased_quantity, eta) VALUES (?, ?, ?, ?)")};
-            insert->bind(1, e.ref).bind(2, sku).bind(3, e.qty).bind_optional(4, iso(e.eta)).execute();
+            StatementUse insert{
+                db_.statement("INSERT INTO batches (reference, sku, purchased_quantity, eta) "
+                              "VALUES (?, ?, ?, ?)")};
+            insert->bind(1, e.ref)
+                .bind(2, sku)
+                .bind(3, e.qty)
+                .bind_optional(4, iso(e.eta))
+                .execute();
           },
           [&](const events::BatchQuantityChanged& e) {
-            StatementUse update{db_.statement(
-                "UPDATE batches SET purchased_quantity = ? WHERE reference = ?")};
+            StatementUse update{
+                db_.statement("UPDATE batches SET purchased_quantity = ? WHERE reference = ?")};
             update->bind(1, e.qty).bind(2, e.ref).execute();
           },
           [&](const events::Allocated& e) {
@@ -133,8 +137,8 @@ void SqliteProductRepository::write(const std::string& sku, const Event& event) 
             insert->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).bind(4, e.batchref).execute();
           },
           [&](const events::Deallocated& e) {
-            StatementUse remove{db_.statement(
-                "DELETE FROM allocations WHERE sku = ? AND orderid = ? AND qty = ?")};
+            StatementUse remove{
+                db_.statement("DELETE FROM allocations WHERE sku = ? AND orderid = ? AND qty = ?")};
             remove->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).execute();
           },
           [](const events::OutOfStock&) {},
@@ -187,9 +191,9 @@ void SqliteReadModelStore::add_batch(const events::BatchCreated& created) {
 }
 
 void SqliteReadModelStore::set_purchased_quantity(const events::BatchQuantityChanged& changed) {
-  StatementUse update{db_.statement(
-      "UPDATE batches_view SET available_quantity = available_quantity + (?1 - "
-      "purchased_quantity), purchased_quantity = ?1 WHERE reference = ?2")};
+  StatementUse update{
+      db_.statement("UPDATE batches_view SET available_quantity = available_quantity + (?1 - "
+                    "purchased_quantity), purchased_quantity = ?1 WHERE reference = ?2")};
   update->bind(1, changed.qty).bind(2, changed.ref).execute();
 }
 

@@ -51,7 +51,8 @@ void configure_logging(const std::string& level) {
   spdlog::set_pattern("time=%Y-%m-%dT%H:%M:%S.%fZ level=%l %v", spdlog::pattern_time_type::utc);
   auto parsed = spdlog::level::from_str(level);
   if (parsed == spdlog::level::off && level != "off") {
-    throw UsageError{"--log-level '" + level + "' is not one of trace, debug, info, warn, error, off"};
+    throw UsageError{"--log-level '" + level +
+                     "' is not one of trace, debug, info, warn, error, off"};
   }
   spdlog::set_level(parsed);
 }
@@ -90,8 +91,7 @@ int main(int argc, char** argv) {
       ->envname("ALLOCATION_DATABASE")
       ->capture_default_str();
   serve_command
-      ->add_option("--log-level", serve_options.log_level,
-                   "trace, debug, info, warn, error or off")
+      ->add_option("--log-level", serve_options.log_level, "trace, debug, info, warn, error or off")
       ->envname("ALLOCATION_LOG_LEVEL")
       ->capture_default_str();
 

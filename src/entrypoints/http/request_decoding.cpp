@@ -1,8 +1,7 @@
 #include "entrypoints/http/request_decoding.hpp"
 
-#include <boost/json.hpp>
-
 #include <array>
+#include <boost/json.hpp>
 #include <optional>
 
 namespace allocation::entrypoints::http {
@@ -48,7 +47,8 @@ class FieldReader {
     if (value == nullptr) return 0;
     std::optional<std::int64_t> number;
     if (value->is_int64()) number = value->get_int64();
-    if (value->is_uint64() && value->get_uint64() <= static_cast<std::uint64_t>(limits_.quantity_max)) {
+    if (value->is_uint64() &&
+        value->get_uint64() <= static_cast<std::uint64_t>(limits_.quantity_max)) {
       number = static_cast<std::int64_t>(value->get_uint64());
     }
     if (!number || *number < minimum || *number > limits_.quantity_max) {
@@ -132,7 +132,7 @@ Decoded<commands::Allocate> decode_allocate(std::string_view body, const InputLi
 }
 
 Decoded<commands::ChangeBatchQuantity> decode_change_batch_quantity(std::string_view body,
-                                                                   const InputLimits& limits) {
+                                                                    const InputLimits& limits) {
   return decode<commands::ChangeBatchQuantity>(body, limits, [](FieldReader& fields) {
     commands::ChangeBatchQuantity command;
     command.ref = fields.identifier("ref");

@@ -16,7 +16,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
-
 #include <list>
 #include <optional>
 #include <vector>
@@ -87,12 +86,12 @@ auto async_handle(service_layer::GroupCommitter& committer, domain::Command comm
         auto executor = asio::prefer(asio::get_associated_executor(handler),
                                      asio::execution::outstanding_work.tracked);
         auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
-        committer.submit(std::move(command), [shared_handler, executor](
-                                                 service_layer::Outcome outcome) {
-          asio::post(executor, [shared_handler, outcome = std::move(outcome)]() mutable {
-            std::move (*shared_handler)(std::move(outcome));
-          });
-        });
+        committer.submit(
+            std::move(command), [shared_handler, executor](service_layer::Outcome outcome) {
+              asio::post(executor, [shared_handler, outcome = std::move(outcome)]() mutable {
+                std::move (*shared_handler)(std::move(outcome));
+              });
+            });
       },
       token, std::move(command));
 }
@@ -102,8 +101,8 @@ awaitable<std::vector<service_layer::AllocationView>> query_allocations(
   co_return read_model.allocations_for_order(orderid);
 }
 
-awaitable<std::vector<service_layer::BatchView>> query_batches(
-    service_layer::ReadModel& read_model, std::string sku) {
+awaitable<std::vector<service_layer::BatchView>> query_batches(service_layer::ReadModel& read_model,
+                                                               std::string sku) {
   co_return read_model.batches_for_sku(sku);
 }
 
@@ -143,14 +142,15 @@ struct HttpServer::Impl {
 
 void HttpServer::Impl::bind() {
   boost::system::error_code error;
-  auto address = asio::ip::make_address(settings.host == "localhost" ? "127.0.0.1" : settings.host,
-                                        error);
+  auto address =
+      asio::ip::make_address(settings.host == "localhost" ? "127.0.0.1" : settings.host, error);
   std::string name = settings.host + ":" + std::to_string(settings.port);
   if (error) throw ListenError{"cannot listen on " + name + ": not an IP address"};
   tcp::endpoint endpoint{address, settings.port};
   if (acceptor.open(endpoint.protocol(), error) ||
       acceptor.set_option(tcp::acceptor::reuse_address(true), error) ||
-      acceptor.bind(endpoint, error) || acceptor.listen(asio::socket_base::max_listen_connections, error)) {
+      acceptor.bind(endpoint, error) ||
+      acceptor.listen(asio::socket_base::max_listen_connections, error)) {
     throw ListenError{"cannot listen on " + name + ": " + error.message()};
   }
 }
@@ -229,10 +229,10 @@ awaitable<Response> HttpServer::Impl::route(const Request& request) {
 
   auto only = [&](bhttp::verb allowed) -> std::optional<Response> {
     if (method == allowed) return std::nullopt;
-    Response response = message_response(
-        bhttp::status::method_not_allowed,
-        "method " + std::string{request.method_string()} + " is not allowed on " +
-            std::string{url->path()} + "; use " + std::string{bhttp::to_string(allowed)});
+    Response response = message_response(bhttp::status::method_not_allowed,
+                                         "method " + std::string{request.method_string()} +
+                                             " is not allowed on " + std::string{url->path()} +
+                                             "; use " + std::string{bhttp::to_string(allowed)});
     response.set(bhttp::field::allow, bhttp::to_string(allowed));
     return response;
   };
@@ -267,9 +267,9 @@ awaitable<Response> HttpServer::Impl::route(const Request& request) {
     if (auto refusal = only(bhttp::verb::get)) co_return *refusal;
     co_return co_await get_product(segments[1]);
   }
-  co_return message_response(bhttp::status::not_found,
-                             "no route for " + std::string{request.method_string()} + " " +
-                                 std::string{url->path()});
+  co_return message_response(
+      bhttp::status::not_found,
+      "no route for " + std::string{request.method_string()} + " " + std::string{url->path()});
 }
 
 template <class Command>
@@ -293,15 +293,16 @@ awaitable<Response> HttpServer::Impl::get_allocations(std::string_view orderid) 
   }
   std::vector<service_layer::AllocationView> rows;
   try {
-    rows = co_await asio::co_spawn(reader, query_allocations(read_model, std::get<std::string>(checked)),
-                                   asio::use_awaitable);
+    rows = co_await asio::co_spawn(
+        reader, query_allocations(read_model, std::get<std::string>(checked)), asio::use_awaitable);
   } catch (const service_layer::ServiceError& error) {
     co_return rejection_response({error.kind(), error.what()});
   }
   if (rows.empty()) co_return text_response(bhttp::status::not_found, "not found");
   json::array body;
   body.reserve(rows.size());
-  for (const auto& row : rows) body.push_back(json::object{{"sku", row.sku}, {"batchref", row.batchref}});
+  for (const auto& row : rows)
+    body.push_back(json::object{{"sku", row.sku}, {"batchref", row.batchref}});
   co_return json_response(bhttp::status::ok, body);
 }
 
@@ -344,8 +345,9 @@ void HttpServer::Impl::shut_down() {
   shutdown_deadline.expires_after(settings.shutdown_grace);
   shutdown_deadline.async_wait([this](const boost::system::error_code& cancelled) {
     if (cancelled) return;
-    spdlog::warn("msg=\"closing requests still in flight after the grace period\" open_connections={}",
-                 connections.size());
+    spdlog::warn(
+        "msg=\"closing requests still in flight after the grace period\" open_connections={}",
+        connections.size());
     io.stop();
   });
 }
