@@ -19,6 +19,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:5005";
   std::string database = default_database;
   std::string log_level = "info";
+  entrypoints::http::ServerSettings server;
 };
 
 class UsageError : public std::runtime_error {
@@ -59,7 +60,7 @@ void configure_logging(const std::string& level) {
 
 int serve(const ServeOptions& options) {
   configure_logging(options.log_level);
-  entrypoints::http::ServerSettings settings;
+  entrypoints::http::ServerSettings settings = options.server;
   split_listen_address(options.listen, settings);
   if (options.database == default_database) std::filesystem::create_directories("data");
 
@@ -95,10 +96,22 @@ int main(int argc, char** argv) {
       ->envname("ALLOCATION_LOG_LEVEL")
       ->capture_default_str();
 
+  serve_command
+      ->add_option_function<std::int64_t>(
+          "--read-timeout-ms",
+          [&](std::int64_t ms) {
+            serve_options.server.read_timeout = std::chrono::milliseconds{ms};
+          },
+          "Time a client has to send a whole request, from connecting or from the previous "
+          "response (default 15000)")
+      ->envname("ALLOCATION_READ_TIMEOUT_MS")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    // app.exit prints help, the version, or the one-line problem.
+    return app.exit(error) == 0 ? 0 : 2;
   }
 
   try {
