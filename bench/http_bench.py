@@ -45,7 +45,7 @@ class Server:
         self.log = open(os.path.join(directory, "server.log"), "wb")
         self.process = subprocess.Popen(
             [binary, "serve", "--listen", f"127.0.0.1:{self.port}",
-             "--database", f"sqlite:///{directory}/bench.db", "--log-level", "warn"],
+             "--database", f"sqlite:///{directory}/bench.db", "--log-level", "info"],
             stdout=self.log, stderr=self.log)
         for _ in range(200):
             try:

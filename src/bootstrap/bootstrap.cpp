@@ -1,5 +1,7 @@
 #include "bootstrap/bootstrap.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "adapters/sqlite/connection.hpp"
 #include "adapters/sqlite/read_model.hpp"
 #include "adapters/sqlite/unit_of_work.hpp"
@@ -33,8 +35,13 @@ Service::Service(const std::string& database_url, service_layer::GroupCommitter:
   committer_ = std::make_unique<service_layer::GroupCommitter>(*uow_, *bus_, limits);
 }
 
-Service::~Service() { stop(); }
+Service::~Service() { committer_->stop(); }
 
-void Service::stop() { committer_->stop(); }
+void Service::stop() {
+  committer_->stop();
+  auto statistics = committer_->statistics();
+  spdlog::info("msg=\"writer stopped\" groups_committed={} commands_committed={}",
+               statistics.groups_committed, statistics.commands_committed);
+}
 
 }  // namespace allocation::bootstrap

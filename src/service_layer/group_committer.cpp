@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <utility>
-#include <vector>
 
 namespace allocation::service_layer {
 
@@ -33,45 +32,51 @@ void GroupCommitter::stop() {
   if (writer_.joinable()) writer_.join();
 }
 
-std::uint64_t GroupCommitter::groups_committed() const {
+GroupCommitter::Statistics GroupCommitter::statistics() const {
   std::lock_guard lock{mutex_};
-  return groups_committed_;
+  return statistics_;
+}
+
+bool GroupCommitter::take_waiting(std::vector<Submission>& group, bool wait) {
+  std::unique_lock lock{mutex_};
+  if (wait) wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+  std::size_t taken = 0;
+  while (!queue_.empty() && group.size() < limits_.group_commands_max) {
+    group.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+    ++taken;
+  }
+  return taken > 0;
 }
 
 void GroupCommitter::run() {
-  std::deque<Submission> group;
-  for (;;) {
-    {
-      std::unique_lock lock{mutex_};
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      while (!queue_.empty() && group.size() < limits_.group_commands_max) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
+  std::vector<Submission> group;
+  while (take_waiting(group, true)) {
     handle_group(group);
     group.clear();
   }
 }
 
-void GroupCommitter::handle_group(std::deque<Submission>& group) {
+void GroupCommitter::handle_group(std::vector<Submission>& group) {
   std::vector<Outcome> outcomes;
   outcomes.reserve(group.size());
   try {
     uow_.begin_group();
-    for (Submission& submission : group) {
-      try {
-        outcomes.emplace_back(bus_.handle(submission.command));
-      } catch (const StorageUnavailable&) {
-        throw;
-      } catch (const ServiceError& error) {
-        outcomes.emplace_back(Rejection{error.kind(), error.what()});
+    do {
+      for (std::size_t i = outcomes.size(); i < group.size(); ++i) {
+        try {
+          outcomes.emplace_back(bus_.handle(group[i].command));
+        } catch (const StorageUnavailable&) {
+          throw;
+        } catch (const ServiceError& error) {
+          outcomes.emplace_back(Rejection{error.kind(), error.what()});
+        }
       }
-    }
+    } while (take_waiting(group, false));
     uow_.commit_group();
     std::lock_guard lock{mutex_};
-    ++groups_committed_;
+    ++statistics_.groups_committed;
+    statistics_.commands_committed += group.size();
   } catch (const std::exception& error) {
     spdlog::error("msg=\"group of commands not committed\" commands={} error=\"{}\"", group.size(),
                   error.what());

@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 #include <variant>
+#include <vector>
 
 #include "domain/commands.hpp"
 #include "service_layer/errors.hpp"
@@ -26,10 +27,11 @@ struct Rejection {
 using Outcome = std::variant<CommandResult, Rejection>;
 
 // The single writer. Commands submitted from any thread wait in a bounded queue; its
-// thread takes every command that is waiting (up to a group's limit), handles each through
-// the message bus inside one storage transaction, makes that transaction durable once, and
-// only then reports each command's outcome. A durable commit is thus shared by all the
-// commands that arrived while the previous one was in flight.
+// thread takes every command that is waiting, handles each through the message bus inside
+// one storage transaction, takes in those that arrived meanwhile too (up to a group's limit),
+// makes the transaction durable once, and only then reports each command's outcome. A
+// durable commit is thus shared by all the commands that arrived while the previous one was
+// in flight or while this one was being prepared.
 class GroupCommitter {
  public:
   using Completion = std::function<void(Outcome)>;
@@ -51,7 +53,11 @@ class GroupCommitter {
   // Handles every command already submitted, then ends the writer thread.
   void stop();
 
-  [[nodiscard]] std::uint64_t groups_committed() const;
+  struct Statistics {
+    std::uint64_t groups_committed = 0;
+    std::uint64_t commands_committed = 0;
+  };
+  [[nodiscard]] Statistics statistics() const;
 
  private:
   struct Submission {
@@ -60,7 +66,10 @@ class GroupCommitter {
   };
 
   void run();
-  void handle_group(std::deque<Submission>& group);
+  // Moves waiting commands into `group`, up to its limit; false when none was waiting. With
+  // `wait`, first waits for a command or for stop().
+  bool take_waiting(std::vector<Submission>& group, bool wait);
+  void handle_group(std::vector<Submission>& group);
 
   UnitOfWork& uow_;
   MessageBus& bus_;
@@ -70,7 +79,7 @@ class GroupCommitter {
   std::condition_variable wake_;
   std::deque<Submission> queue_;
   bool stopping_ = false;
-  std::uint64_t groups_committed_ = 0;
+  Statistics statistics_;
   std::thread writer_;
 };
 

@@ -172,7 +172,8 @@ TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
   EXPECT_EQ(rejection.message, "Invalid sku NOPE");
   committer.stop();
   EXPECT_EQ(uow.durable().allocations_view.size(), 1U);
-  EXPECT_GE(committer.groups_committed(), 1U);
+  EXPECT_GE(committer.statistics().groups_committed, 1U);
+  EXPECT_EQ(committer.statistics().commands_committed, 3U);
 }
 
 TEST(GroupCommitter, RejectsWhatArrivesAfterStop) {

@@ -87,7 +87,8 @@ Connection::Connection(const std::string& path) {
     execute(
         "PRAGMA busy_timeout = 5000;"
         "PRAGMA journal_mode = WAL;"
-        "PRAGMA synchronous = FULL;");
+        "PRAGMA synchronous = FULL;"
+        "PRAGMA cache_size = -65536;");
   } catch (...) {
     sqlite3_close(db_);
     throw;
@@ -107,6 +108,12 @@ void Connection::execute(const char* sql) {
     sqlite3_free(error);
     throw SqliteError{code & 0xff, message};
   }
+}
+
+void Connection::run(const char* sql) {
+  Statement& prepared = statement(sql);
+  StatementUse use{prepared};
+  use->execute();
 }
 
 Statement& Connection::statement(const char* sql) {

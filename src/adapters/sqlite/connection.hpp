@@ -52,14 +52,16 @@ class Statement {
 class Connection {
  public:
   // Opens (creating if needed) the database file, in WAL mode with synchronous=FULL so that a
-  // commit returns only once it is durable.
+  // commit returns only once it is durable, with a 64 MiB page cache.
   explicit Connection(const std::string& path);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   ~Connection();
 
-  // Runs one or more statements that return no rows.
+  // Runs one or more statements that return no rows, parsing them each time.
   void execute(const char* sql);
+  // Runs one statement that returns no row, prepared once.
+  void run(const char* sql);
   // `sql` must outlive the connection: statements are cached by its address.
   Statement& statement(const char* sql);
 

@@ -12,7 +12,6 @@
 namespace allocation::adapters::sqlite {
 
 using namespace domain;
-using service_layer::ConcurrencyConflict;
 using service_layer::StorageUnavailable;
 
 namespace {
@@ -96,12 +95,18 @@ std::vector<Event> SqliteProductRepository::write_changes() {
         StatementUse update{db_.statement(
             "UPDATE products SET version_number = ? WHERE sku = ? AND version_number = ?")};
         update->bind(1, version).bind(2, sku).bind(3, *cached.stored_version);
-        if (update->execute() != 1) throw ConcurrencyConflict{sku};
+        // The group's IMMEDIATE transaction excludes other writers and get() checked the
+        // version inside it, so a mismatch here means the file changed under SQLite's lock.
+        if (update->execute() != 1) {
+          throw SqliteError{SQLITE_CORRUPT, "stored version of product " + sku + " changed"};
+        }
       } else {
         StatementUse insert{db_.statement(
             "INSERT INTO products (sku, version_number) VALUES (?, ?) ON CONFLICT DO NOTHING")};
         insert->bind(1, sku).bind(2, version);
-        if (insert->execute() != 1) throw ConcurrencyConflict{sku};
+        if (insert->execute() != 1) {
+          throw SqliteError{SQLITE_CORRUPT, "product " + sku + " appeared in the transaction"};
+        }
       }
     }
     for (const Event& event : events) write(sku, event);
@@ -158,59 +163,93 @@ void SqliteProductRepository::forget_group() {
 }
 
 void SqliteReadModelStore::add_allocation(const events::Allocated& allocated) {
-  StatementUse insert{db_.statement(
-      "INSERT INTO allocations_view (orderid, sku, qty, batchref) VALUES (?, ?, ?, ?)")};
-  insert->bind(1, allocated.orderid)
-      .bind(2, allocated.sku)
-      .bind(3, allocated.qty)
-      .bind(4, allocated.batchref)
-      .execute();
+  pending_.emplace_back(allocated);
 }
 
 void SqliteReadModelStore::remove_allocation(const events::Deallocated& deallocated) {
-  StatementUse remove{db_.statement(
-      "DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view WHERE orderid = ? "
-      "AND sku = ? AND qty = ? AND batchref = ? LIMIT 1)")};
-  remove->bind(1, deallocated.orderid)
-      .bind(2, deallocated.sku)
-      .bind(3, deallocated.qty)
-      .bind(4, deallocated.batchref)
-      .execute();
+  pending_.emplace_back(deallocated);
 }
 
 void SqliteReadModelStore::add_batch(const events::BatchCreated& created) {
-  StatementUse insert{db_.statement(
-      "INSERT INTO batches_view (reference, sku, eta, purchased_quantity, available_quantity) "
-      "VALUES (?, ?, ?, ?, ?)")};
-  insert->bind(1, created.ref)
-      .bind(2, created.sku)
-      .bind_optional(3, iso(created.eta))
-      .bind(4, created.qty)
-      .bind(5, created.qty)
-      .execute();
+  pending_.emplace_back(created);
 }
 
 void SqliteReadModelStore::set_purchased_quantity(const events::BatchQuantityChanged& changed) {
-  StatementUse update{
-      db_.statement("UPDATE batches_view SET available_quantity = available_quantity + (?1 - "
-                    "purchased_quantity), purchased_quantity = ?1 WHERE reference = ?2")};
-  update->bind(1, changed.qty).bind(2, changed.ref).execute();
+  pending_.emplace_back(changed);
 }
 
 void SqliteReadModelStore::add_available_quantity(std::string_view batch_reference,
                                                   std::int64_t delta) {
-  StatementUse update{db_.statement(
-      "UPDATE batches_view SET available_quantity = available_quantity + ? WHERE reference = ?")};
-  update->bind(1, delta).bind(2, batch_reference).execute();
+  pending_.emplace_back(AvailableQuantityDelta{std::string{batch_reference}, delta});
 }
 
-void SqliteOutbox::add(const Event& event) {
-  StatementUse insert{db_.statement("INSERT INTO outbox (event, payload) VALUES (?, ?)")};
-  insert->bind(1, event_name(event)).bind(2, to_json(event)).execute();
+void SqliteReadModelStore::write_pending() {
+  for (const Change& change : pending_) {
+    std::visit(Overloaded{
+                   [&](const events::Allocated& e) {
+                     StatementUse insert{
+                         db_.statement("INSERT INTO allocations_view (orderid, sku, qty, batchref) "
+                                       "VALUES (?, ?, ?, ?)")};
+                     insert->bind(1, e.orderid)
+                         .bind(2, e.sku)
+                         .bind(3, e.qty)
+                         .bind(4, e.batchref)
+                         .execute();
+                   },
+                   [&](const events::Deallocated& e) {
+                     StatementUse remove{db_.statement(
+                         "DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view "
+                         "WHERE orderid = ? AND sku = ? AND qty = ? AND batchref = ? LIMIT 1)")};
+                     remove->bind(1, e.orderid)
+                         .bind(2, e.sku)
+                         .bind(3, e.qty)
+                         .bind(4, e.batchref)
+                         .execute();
+                   },
+                   [&](const events::BatchCreated& e) {
+                     StatementUse insert{db_.statement(
+                         "INSERT INTO batches_view (reference, sku, eta, purchased_quantity, "
+                         "available_quantity) VALUES (?, ?, ?, ?, ?)")};
+                     insert->bind(1, e.ref)
+                         .bind(2, e.sku)
+                         .bind_optional(3, iso(e.eta))
+                         .bind(4, e.qty)
+                         .bind(5, e.qty)
+                         .execute();
+                   },
+                   [&](const events::BatchQuantityChanged& e) {
+                     StatementUse update{db_.statement(
+                         "UPDATE batches_view SET available_quantity = available_quantity + (?1 - "
+                         "purchased_quantity), purchased_quantity = ?1 WHERE reference = ?2")};
+                     update->bind(1, e.qty).bind(2, e.ref).execute();
+                   },
+                   [&](const AvailableQuantityDelta& d) {
+                     StatementUse update{db_.statement(
+                         "UPDATE batches_view SET available_quantity = available_quantity + ? "
+                         "WHERE reference = ?")};
+                     update->bind(1, d.delta).bind(2, d.batch_reference).execute();
+                   },
+               },
+               change);
+  }
+  pending_.clear();
+}
+
+void SqliteOutbox::write_pending() {
+  for (const Event& event : pending_) {
+    StatementUse insert{db_.statement("INSERT INTO outbox (event, payload) VALUES (?, ?)")};
+    insert->bind(1, event_name(event)).bind(2, to_json(event)).execute();
+  }
+  pending_.clear();
 }
 
 SqliteUnitOfWork::SqliteUnitOfWork(const std::string& path)
-    : db_{path}, products_{db_}, read_models_{db_}, outbox_{db_} {
+    : db_{path},
+      checkpointer_{path, std::chrono::milliseconds{100}},
+      products_{db_},
+      read_models_{db_},
+      outbox_{db_} {
+  db_.execute("PRAGMA wal_autocheckpoint = 0");
   migrate(db_);
 }
 
@@ -224,35 +263,34 @@ void SqliteUnitOfWork::storage_step(Work&& work) {
 }
 
 void SqliteUnitOfWork::begin_group() {
-  storage_step([&] { db_.execute("BEGIN IMMEDIATE; SAVEPOINT unit;"); });
+  storage_step([&] { db_.run("BEGIN IMMEDIATE"); });
   in_group_ = true;
 }
 
 void SqliteUnitOfWork::commit() {
   std::vector<Event> events;
-  try {
+  storage_step([&] {
     events = products_.write_changes();
-    db_.execute("RELEASE unit; SAVEPOINT unit;");
-  } catch (const SqliteError& error) {
-    // Another connection stored the same batch or product first.
-    if (error.code() == SQLITE_CONSTRAINT) throw ConcurrencyConflict{error.what()};
-    throw StorageUnavailable{error.what()};
-  }
+    read_models_.write_pending();
+    outbox_.write_pending();
+  });
   collect(std::move(events));
 }
 
 void SqliteUnitOfWork::rollback() {
   products_.forget_unwritten();
-  storage_step([&] { db_.execute("ROLLBACK TO unit;"); });
+  read_models_.discard_pending();
+  outbox_.discard_pending();
 }
 
 void SqliteUnitOfWork::commit_group() {
-  storage_step([&] { db_.execute("RELEASE unit; COMMIT;"); });
+  storage_step([&] { db_.run("COMMIT"); });
   in_group_ = false;
   products_.end_group();
 }
 
 void SqliteUnitOfWork::rollback_group() {
+  rollback();
   products_.forget_group();
   discard_new_events();
   if (!in_group_) return;

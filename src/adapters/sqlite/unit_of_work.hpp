@@ -4,8 +4,10 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
+#include "adapters/sqlite/checkpointer.hpp"
 #include "adapters/sqlite/connection.hpp"
 #include "service_layer/unit_of_work.hpp"
 
@@ -22,7 +24,7 @@ class SqliteProductRepository final : public service_layer::ProductRepository {
   std::optional<std::string> sku_of_batch(std::string_view reference) override;
 
   // Writes what the products used since the last call changed, and returns their events.
-  // Throws ConcurrencyConflict when one of them was changed by another connection.
+  // Throws SqliteError when a stored version no longer matches (impossible under the group lock).
   std::vector<domain::Event> write_changes();
   // Forgets the products used since the last write_changes(): their memory may be ahead of
   // the database.
@@ -46,6 +48,7 @@ class SqliteProductRepository final : public service_layer::ProductRepository {
   std::unordered_set<std::string> written_in_group_;
 };
 
+// Changes are kept until the unit commits, so that a unit that fails has written nothing.
 class SqliteReadModelStore final : public service_layer::ReadModelStore {
  public:
   explicit SqliteReadModelStore(Connection& db) : db_{db} {}
@@ -55,21 +58,40 @@ class SqliteReadModelStore final : public service_layer::ReadModelStore {
   void set_purchased_quantity(const domain::events::BatchQuantityChanged& changed) override;
   void add_available_quantity(std::string_view batch_reference, std::int64_t delta) override;
 
+  void write_pending();
+  void discard_pending() { pending_.clear(); }
+
  private:
+  struct AvailableQuantityDelta {
+    std::string batch_reference;
+    std::int64_t delta;
+  };
+  using Change = std::variant<domain::events::Allocated, domain::events::Deallocated,
+                              domain::events::BatchCreated, domain::events::BatchQuantityChanged,
+                              AvailableQuantityDelta>;
+
   Connection& db_;
+  std::vector<Change> pending_;
 };
 
+// Events are kept until the unit commits, so that a unit that fails has written nothing.
 class SqliteOutbox final : public service_layer::Outbox {
  public:
   explicit SqliteOutbox(Connection& db) : db_{db} {}
-  void add(const domain::Event& event) override;
+  void add(const domain::Event& event) override { pending_.push_back(event); }
+
+  void write_pending();
+  void discard_pending() { pending_.clear(); }
 
  private:
   Connection& db_;
+  std::vector<domain::Event> pending_;
 };
 
-// The writer's unit of work over one SQLite file. A group is one IMMEDIATE transaction; each
-// unit inside it is a savepoint.
+// The writer's unit of work over one SQLite file. A group is one IMMEDIATE transaction, so no
+// other connection can write between a product's version check and its update. A unit writes
+// nothing until it commits, so undoing a unit needs no SQL; a failed write undoes the group.
+// Checkpoints run in the background, not inside commits.
 class SqliteUnitOfWork final : public service_layer::UnitOfWork {
  public:
   // Opens the file, creating and migrating the schema as needed.
@@ -90,6 +112,7 @@ class SqliteUnitOfWork final : public service_layer::UnitOfWork {
   void storage_step(Work&& work);
 
   Connection db_;
+  BackgroundCheckpointer checkpointer_;
   SqliteProductRepository products_;
   SqliteReadModelStore read_models_;
   SqliteOutbox outbox_;
