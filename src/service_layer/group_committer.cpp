@@ -7,20 +7,29 @@
 namespace allocation::service_layer {
 
 GroupCommitter::GroupCommitter(UnitOfWork& uow, MessageBus& bus, Limits limits)
-    : uow_{uow}, bus_{bus}, limits_{limits}, writer_{[this] { run(); }} {}
+    : uow_{uow},
+      bus_{bus},
+      limits_{limits},
+      acknowledger_{[this] { acknowledge(); }},
+      writer_{[this] { write(); }} {}
 
 GroupCommitter::~GroupCommitter() { stop(); }
 
 void GroupCommitter::submit(domain::Command command, Completion done) {
+  Rejection rejection;
   {
     std::lock_guard lock{mutex_};
-    if (!stopping_ && queue_.size() < limits_.queued_commands_max) {
+    if (sync_failed_) {
+      rejection = {ErrorKind::unavailable, "storage cannot make changes durable"};
+    } else if (stopping_ || queue_.size() >= limits_.queued_commands_max) {
+      rejection = {ErrorKind::overloaded, "the service is busy or stopping; try again"};
+    } else {
       queue_.push_back(Submission{std::move(command), std::move(done)});
       if (queue_.size() == 1) wake_.notify_one();
       return;
     }
   }
-  done(Rejection{ErrorKind::overloaded, "the service is busy or stopping; try again"});
+  done(std::move(rejection));
 }
 
 void GroupCommitter::stop() {
@@ -30,6 +39,7 @@ void GroupCommitter::stop() {
   }
   wake_.notify_one();
   if (writer_.joinable()) writer_.join();
+  if (acknowledger_.joinable()) acknowledger_.join();
 }
 
 GroupCommitter::Statistics GroupCommitter::statistics() const {
@@ -49,15 +59,18 @@ bool GroupCommitter::take_waiting(std::vector<Submission>& group, bool wait) {
   return taken > 0;
 }
 
-void GroupCommitter::run() {
+void GroupCommitter::write() {
   std::vector<Submission> group;
   while (take_waiting(group, true)) {
-    handle_group(group);
+    handle_group(std::move(group));
     group.clear();
   }
+  std::lock_guard lock{mutex_};
+  writer_done_ = true;
+  stored_.notify_one();
 }
 
-void GroupCommitter::handle_group(std::vector<Submission>& group) {
+void GroupCommitter::handle_group(std::vector<Submission> group) {
   std::vector<Outcome> outcomes;
   outcomes.reserve(group.size());
   try {
@@ -74,17 +87,59 @@ void GroupCommitter::handle_group(std::vector<Submission>& group) {
       }
     } while (take_waiting(group, false));
     uow_.commit_group();
-    std::lock_guard lock{mutex_};
-    ++statistics_.groups_committed;
-    statistics_.commands_committed += group.size();
   } catch (const std::exception& error) {
-    spdlog::error("msg=\"group of commands not committed\" commands={} error=\"{}\"", group.size(),
+    spdlog::error("msg=\"group of commands not stored\" commands={} error=\"{}\"", group.size(),
                   error.what());
     uow_.rollback_group();
-    outcomes.assign(group.size(),
-                    Rejection{ErrorKind::unavailable, "storage unavailable; nothing was changed"});
+    for (Submission& submission : group) {
+      submission.done(
+          Rejection{ErrorKind::unavailable, "storage unavailable; nothing was changed"});
+    }
+    return;
   }
-  for (std::size_t i = 0; i < group.size(); ++i) group[i].done(std::move(outcomes[i]));
+  std::lock_guard lock{mutex_};
+  ++statistics_.groups_committed;
+  statistics_.commands_committed += group.size();
+  stored_groups_.push_back(StoredGroup{std::move(group), std::move(outcomes)});
+  stored_.notify_one();
+}
+
+void GroupCommitter::acknowledge() {
+  std::vector<StoredGroup> groups;
+  for (;;) {
+    {
+      std::unique_lock lock{mutex_};
+      stored_.wait(lock, [&] { return writer_done_ || !stored_groups_.empty(); });
+      if (stored_groups_.empty()) return;
+      groups.swap(stored_groups_);
+    }
+    bool durable = true;
+    try {
+      uow_.sync();
+    } catch (const std::exception& error) {
+      // What was stored may be lost: nothing more is accepted until a restart recovers.
+      spdlog::critical(
+          "msg=\"storage failed to make changes durable; refusing changes\" error=\"{}\"",
+          error.what());
+      durable = false;
+    }
+    {
+      std::lock_guard lock{mutex_};
+      ++statistics_.syncs;
+      if (!durable) sync_failed_ = true;
+    }
+    for (StoredGroup& group : groups) {
+      for (std::size_t i = 0; i < group.submissions.size(); ++i) {
+        if (durable) {
+          group.submissions[i].done(std::move(group.outcomes[i]));
+        } else {
+          group.submissions[i].done(
+              Rejection{ErrorKind::unavailable, "storage could not make the change durable"});
+        }
+      }
+    }
+    groups.clear();
+  }
 }
 
 }  // namespace allocation::service_layer

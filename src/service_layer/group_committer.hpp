@@ -26,12 +26,13 @@ struct Rejection {
 
 using Outcome = std::variant<CommandResult, Rejection>;
 
-// The single writer. Commands submitted from any thread wait in a bounded queue; its
+// The single writer. Commands submitted from any thread wait in a bounded queue. The writer
 // thread takes every command that is waiting, handles each through the message bus inside
 // one storage transaction, takes in those that arrived meanwhile too (up to a group's limit),
-// makes the transaction durable once, and only then reports each command's outcome. A
-// durable commit is thus shared by all the commands that arrived while the previous one was
-// in flight or while this one was being prepared.
+// and stores the group. The acknowledger thread then makes every stored group durable with
+// one sync, and only then reports each command's outcome, while the writer is already
+// handling the next group. One sync is thus shared by all the commands that arrived while
+// the previous one was in flight.
 class GroupCommitter {
  public:
   using Completion = std::function<void(Outcome)>;
@@ -46,8 +47,9 @@ class GroupCommitter {
   GroupCommitter& operator=(const GroupCommitter&) = delete;
   ~GroupCommitter();
 
-  // Thread-safe. `done` runs on the writer thread once the outcome is final. When the
-  // queue is full or the committer is stopping, `done` runs at once with a rejection.
+  // Thread-safe. `done` runs on a committer thread once the outcome is final (for a change,
+  // once it is durable). When the queue is full, the committer is stopping, or storage has
+  // failed to make changes durable, `done` runs at once with a rejection.
   void submit(domain::Command command, Completion done);
 
   // Handles every command already submitted, then ends the writer thread.
@@ -56,6 +58,7 @@ class GroupCommitter {
   struct Statistics {
     std::uint64_t groups_committed = 0;
     std::uint64_t commands_committed = 0;
+    std::uint64_t syncs = 0;
   };
   [[nodiscard]] Statistics statistics() const;
 
@@ -65,11 +68,17 @@ class GroupCommitter {
     Completion done;
   };
 
-  void run();
+  struct StoredGroup {
+    std::vector<Submission> submissions;
+    std::vector<Outcome> outcomes;
+  };
+
+  void write();
   // Moves waiting commands into `group`, up to its limit; false when none was waiting. With
   // `wait`, first waits for a command or for stop().
   bool take_waiting(std::vector<Submission>& group, bool wait);
-  void handle_group(std::vector<Submission>& group);
+  void handle_group(std::vector<Submission> group);
+  void acknowledge();
 
   UnitOfWork& uow_;
   MessageBus& bus_;
@@ -78,8 +87,13 @@ class GroupCommitter {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Submission> queue_;
+  std::condition_variable stored_;
+  std::vector<StoredGroup> stored_groups_;
   bool stopping_ = false;
+  bool writer_done_ = false;
+  bool sync_failed_ = false;
   Statistics statistics_;
+  std::thread acknowledger_;
   std::thread writer_;
 };
 

@@ -42,8 +42,9 @@ class Outbox {
   virtual void add(const domain::Event& event) = 0;
 };
 
-// Work is grouped: commands of one group become durable together (commit_group), and each
-// command's part of the group is accepted (commit) or undone (rollback) on its own.
+// Work is grouped: commands of one group are stored together (commit_group) and made durable
+// together with any other stored groups (sync); each command's part of a group is accepted
+// (commit) or undone (rollback) on its own.
 class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
@@ -59,9 +60,12 @@ class UnitOfWork {
   virtual void commit() = 0;
   // Undoes the changes made since the last commit or rollback.
   virtual void rollback() = 0;
-  // Makes every accepted change of the group durable. Throws StorageUnavailable; the
-  // whole group is then undone.
+  // Stores every accepted change of the group; they may not be durable until sync().
+  // Throws StorageUnavailable; the whole group is then undone.
   virtual void commit_group() = 0;
+  // Makes every group committed so far durable. Safe to call from a thread other than the one
+  // that handles groups, while it handles the next one. Throws StorageUnavailable.
+  virtual void sync() = 0;
   // Undoes the whole group.
   virtual void rollback_group() = 0;
 

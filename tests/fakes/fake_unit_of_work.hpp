@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
 #include <string>
@@ -52,6 +53,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     ++rollbacks;
   }
   void commit_group() override { durable_ = accepted_ = working_; }
+  void sync() override { ++syncs; }
   void rollback_group() override {
     working_ = accepted_ = durable_;
     in_use_.clear();
@@ -122,6 +124,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
 
   int commits = 0;
   int rollbacks = 0;
+  std::atomic<int> syncs = 0;
 
  private:
   State working_;

@@ -176,6 +176,18 @@ TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
   EXPECT_EQ(committer.statistics().commands_committed, 3U);
 }
 
+TEST(GroupCommitter, ReportsAnOutcomeOnlyAfterASyncMadeItDurable) {
+  FakeUnitOfWork uow;
+  MessageBus bus{uow, default_event_handlers()};
+  GroupCommitter committer{uow, bus, {}};
+  std::promise<int> syncs_seen;
+  committer.submit(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt},
+                   [&](const Outcome&) { syncs_seen.set_value(uow.syncs.load()); });
+  EXPECT_GE(syncs_seen.get_future().get(), 1);
+  committer.stop();
+  EXPECT_GE(committer.statistics().syncs, 1U);
+}
+
 TEST(GroupCommitter, RejectsWhatArrivesAfterStop) {
   FakeUnitOfWork uow;
   MessageBus bus{uow, default_event_handlers()};

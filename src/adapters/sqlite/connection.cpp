@@ -110,6 +110,10 @@ void Connection::execute(const char* sql) {
   }
 }
 
+std::string Connection::wal_path() const {
+  return sqlite3_filename_wal(sqlite3_db_filename(db_, "main"));
+}
+
 void Connection::run(const char* sql) {
   Statement& prepared = statement(sql);
   StatementUse use{prepared};

@@ -62,6 +62,8 @@ class Connection {
   void execute(const char* sql);
   // Runs one statement that returns no row, prepared once.
   void run(const char* sql);
+  // The path of the main database's write-ahead log.
+  [[nodiscard]] std::string wal_path() const;
   // `sql` must outlive the connection: statements are cached by its address.
   Statement& statement(const char* sql);
 

@@ -1,7 +1,11 @@
 #include "adapters/sqlite/unit_of_work.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "adapters/event_json.hpp"
@@ -249,8 +253,21 @@ SqliteUnitOfWork::SqliteUnitOfWork(const std::string& path)
       products_{db_},
       read_models_{db_},
       outbox_{db_} {
-  db_.execute("PRAGMA wal_autocheckpoint = 0");
+  db_.execute("PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL;");
   migrate(db_);
+  wal_descriptor_ = ::open(db_.wal_path().c_str(), O_RDONLY | O_CLOEXEC);
+  if (wal_descriptor_ < 0) {
+    throw SqliteError{SQLITE_CANTOPEN,
+                      "cannot open " + db_.wal_path() + ": " + std::strerror(errno)};
+  }
+}
+
+SqliteUnitOfWork::~SqliteUnitOfWork() { ::close(wal_descriptor_); }
+
+void SqliteUnitOfWork::sync() {
+  if (::fdatasync(wal_descriptor_) != 0) {
+    throw StorageUnavailable{"fdatasync of " + db_.wal_path() + ": " + std::strerror(errno)};
+  }
 }
 
 template <class Work>

@@ -91,11 +91,17 @@ class SqliteOutbox final : public service_layer::Outbox {
 // The writer's unit of work over one SQLite file. A group is one IMMEDIATE transaction, so no
 // other connection can write between a product's version check and its update. A unit writes
 // nothing until it commits, so undoing a unit needs no SQL; a failed write undoes the group.
-// Checkpoints run in the background, not inside commits.
+// COMMIT writes the group to the WAL (synchronous=NORMAL) and sync() fdatasyncs the WAL, so
+// the next group can be written while the previous ones are being made durable; this is the
+// guarantee of synchronous=FULL, with one fsync for several groups. Checkpoints run in the
+// background, not inside commits.
 class SqliteUnitOfWork final : public service_layer::UnitOfWork {
  public:
   // Opens the file, creating and migrating the schema as needed.
   explicit SqliteUnitOfWork(const std::string& path);
+  SqliteUnitOfWork(const SqliteUnitOfWork&) = delete;
+  SqliteUnitOfWork& operator=(const SqliteUnitOfWork&) = delete;
+  ~SqliteUnitOfWork() override;
 
   service_layer::ProductRepository& products() override { return products_; }
   service_layer::ReadModelStore& read_models() override { return read_models_; }
@@ -106,12 +112,15 @@ class SqliteUnitOfWork final : public service_layer::UnitOfWork {
   void rollback() override;
   void commit_group() override;
   void rollback_group() override;
+  void sync() override;
 
  private:
   template <class Work>
   void storage_step(Work&& work);
 
   Connection db_;
+  // Kept open for sync(): an fdatasync of the log covers every commit written to it before.
+  int wal_descriptor_ = -1;
   BackgroundCheckpointer checkpointer_;
   SqliteProductRepository products_;
   SqliteReadModelStore read_models_;
