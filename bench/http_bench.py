@@ -40,12 +40,13 @@ def free_port():
 
 
 class Server:
-    def __init__(self, binary, directory):
+    def __init__(self, binary, directory, extra_arguments=()):
         self.port = free_port()
         self.log = open(os.path.join(directory, "server.log"), "wb")
         self.process = subprocess.Popen(
             [binary, "serve", "--listen", f"127.0.0.1:{self.port}",
-             "--database", f"sqlite:///{directory}/bench.db", "--log-level", "info"],
+             "--database", f"sqlite:///{directory}/bench.db", "--log-level", "warn",
+             *extra_arguments],
             stdout=self.log, stderr=self.log)
         for _ in range(200):
             try:
@@ -74,7 +75,7 @@ class Server:
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
+        self.process.wait(timeout=60)
         self.log.close()
 
 
