@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <random>
 #include <utility>
 
 namespace allocation::service_layer {
@@ -70,36 +71,69 @@ void GroupCommitter::write() {
   stored_.notify_one();
 }
 
-void GroupCommitter::handle_group(std::vector<Submission> group) {
+std::vector<Outcome> GroupCommitter::store(std::vector<Submission>& group) {
   std::vector<Outcome> outcomes;
   outcomes.reserve(group.size());
-  try {
-    uow_.begin_group();
-    do {
-      for (std::size_t i = outcomes.size(); i < group.size(); ++i) {
-        try {
-          outcomes.emplace_back(bus_.handle(group[i].command));
-        } catch (const StorageUnavailable&) {
-          throw;
-        } catch (const ServiceError& error) {
-          outcomes.emplace_back(Rejection{error.kind(), error.what()});
-        }
+  uow_.begin_group();
+  do {
+    for (std::size_t i = outcomes.size(); i < group.size(); ++i) {
+      try {
+        outcomes.emplace_back(bus_.handle(group[i].command));
+      } catch (const StorageUnavailable&) {
+        throw;
+      } catch (const ConcurrencyConflict&) {
+        throw;
+      } catch (const ServiceError& error) {
+        outcomes.emplace_back(Rejection{error.kind(), error.what()});
       }
-    } while (take_waiting(group, false));
-    uow_.commit_group();
-  } catch (const std::exception& error) {
-    spdlog::error("msg=\"group of commands not stored\" commands={} error=\"{}\"", group.size(),
-                  error.what());
-    uow_.rollback_group();
-    for (Submission& submission : group) {
-      submission.done(
-          Rejection{ErrorKind::unavailable, "storage unavailable; nothing was changed"});
     }
-    return;
+  } while (take_waiting(group, false));
+  uow_.commit_group();
+  return outcomes;
+}
+
+void GroupCommitter::handle_group(std::vector<Submission> group) {
+  std::vector<Outcome> outcomes;
+  bool stored = false;
+  std::minstd_rand jitter{std::random_device{}()};
+  for (int attempt = 1;; ++attempt) {
+    try {
+      outcomes = store(group);
+      stored = true;
+      break;
+    } catch (const ConcurrencyConflict& conflict) {
+      uow_.rollback_group();
+      {
+        std::lock_guard lock{mutex_};
+        ++statistics_.conflicts;
+      }
+      if (attempt < limits_.conflict_attempts_max) {
+        auto pause = limits_.conflict_backoff * attempt;
+        std::this_thread::sleep_for(pause / 2 + pause * (jitter() % 1000) / 2000);
+        continue;
+      }
+      spdlog::error(
+          "msg=\"group of commands kept colliding with other writers\" commands={} attempts={}",
+          group.size(), attempt);
+      outcomes.assign(group.size(),
+                      Rejection{ErrorKind::unavailable,
+                                "storage is too busy with concurrent writers; try again"});
+      break;
+    } catch (const std::exception& error) {
+      spdlog::error("msg=\"group of commands not stored\" commands={} error=\"{}\"", group.size(),
+                    error.what());
+      uow_.rollback_group();
+      outcomes.assign(group.size(), Rejection{ErrorKind::unavailable,
+                                              "storage unavailable; nothing was changed"});
+      break;
+    }
   }
   std::lock_guard lock{mutex_};
-  ++statistics_.groups_committed;
-  statistics_.commands_committed += group.size();
+  if (stored) {
+    ++statistics_.groups_committed;
+    statistics_.commands_committed += group.size();
+  }
+  // Rejections too wait for the sync, so that outcomes are reported in the order of groups.
   stored_groups_.push_back(StoredGroup{std::move(group), std::move(outcomes)});
   stored_.notify_one();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -40,6 +41,10 @@ class GroupCommitter {
   struct Limits {
     std::size_t queued_commands_max = 65536;
     std::size_t group_commands_max = 1024;
+    // A group that collides with another writer is undone and handled again on fresh state,
+    // after a jittered pause that grows with each attempt.
+    int conflict_attempts_max = 10;
+    std::chrono::microseconds conflict_backoff{500};
   };
 
   GroupCommitter(UnitOfWork& uow, MessageBus& bus, Limits limits);
@@ -59,6 +64,7 @@ class GroupCommitter {
     std::uint64_t groups_committed = 0;
     std::uint64_t commands_committed = 0;
     std::uint64_t syncs = 0;
+    std::uint64_t conflicts = 0;
   };
   [[nodiscard]] Statistics statistics() const;
 
@@ -78,6 +84,8 @@ class GroupCommitter {
   // `wait`, first waits for a command or for stop().
   bool take_waiting(std::vector<Submission>& group, bool wait);
   void handle_group(std::vector<Submission> group);
+  // Handles the group's commands in one transaction and stores it; throws what storage threw.
+  std::vector<Outcome> store(std::vector<Submission>& group);
   void acknowledge();
 
   UnitOfWork& uow_;

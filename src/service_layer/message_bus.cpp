@@ -26,16 +26,11 @@ MessageBus::MessageBus(UnitOfWork& uow, EventHandlers event_handlers)
 
 template <class Work>
 auto MessageBus::run_unit(Work&& work) {
-  for (int attempt = 1;; ++attempt) {
-    try {
-      return work();
-    } catch (const ConcurrencyConflict&) {
-      uow_.rollback();
-      if (attempt == conflict_attempts_max) throw;
-    } catch (...) {
-      uow_.rollback();
-      throw;
-    }
+  try {
+    return work();
+  } catch (...) {
+    uow_.rollback();
+    throw;
   }
 }
 
@@ -67,6 +62,8 @@ void MessageBus::handle_event(const domain::Event& event) {
     try {
       run_unit([&] { handler(event, uow_); });
     } catch (const StorageUnavailable&) {
+      throw;
+    } catch (const ConcurrencyConflict&) {
       throw;
     } catch (const std::exception& error) {
       ++failed_event_handlers_;

@@ -11,11 +11,10 @@ namespace allocation::service_layer {
 
 // Dispatches a command to its one handler, then every event raised on the way to each of
 // the event's handlers, in the order they were raised. A command's failure reaches the
-// caller; an event handler's failure is logged and counted and fails nothing else.
+// caller; an event handler's failure is logged and counted and fails nothing else, except
+// StorageUnavailable and ConcurrencyConflict, which concern the whole group.
 class MessageBus {
  public:
-  static constexpr int conflict_attempts_max = 8;
-
   MessageBus(UnitOfWork& uow, EventHandlers event_handlers);
 
   CommandResult handle(const domain::Command& command);
@@ -23,7 +22,7 @@ class MessageBus {
   [[nodiscard]] std::uint64_t failed_event_handlers() const { return failed_event_handlers_; }
 
  private:
-  // Runs `work` as one unit of work: rolled back if it throws, retried on conflicts.
+  // Runs `work` as one unit of work, rolled back if it throws.
   template <class Work>
   auto run_unit(Work&& work);
   void handle_event(const domain::Event& event);

@@ -135,22 +135,6 @@ TEST_F(HandlersTest, AFailingEventHandlerIsCountedAndDoesNotFailTheCommand) {
   EXPECT_EQ(uow.durable().outbox, (std::vector<Event>{events::OutOfStock{"LAMP"}}));
 }
 
-TEST_F(HandlersTest, ConflictsAreRetriedOnFreshState) {
-  handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
-  int attempts = 0;
-  auto handlers = default_event_handlers();
-  handlers[Event{events::Allocated{}}.index()].insert(
-      handlers[Event{events::Allocated{}}.index()].begin(), [&](const Event&, UnitOfWork&) {
-        if (++attempts == 1) throw ConcurrencyConflict{"LAMP"};
-      });
-  MessageBus bus_with_conflict{uow, std::move(handlers)};
-  uow.begin_group();
-  bus_with_conflict.handle(commands::Allocate{"o1", "LAMP", 5});
-  uow.commit_group();
-  EXPECT_EQ(attempts, 2);
-  EXPECT_EQ(uow.allocations_for_order("o1").size(), 1U);
-}
-
 TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
   FakeUnitOfWork uow;
   MessageBus bus{uow, default_event_handlers()};
@@ -186,6 +170,31 @@ TEST(GroupCommitter, ReportsAnOutcomeOnlyAfterASyncMadeItDurable) {
   EXPECT_GE(syncs_seen.get_future().get(), 1);
   committer.stop();
   EXPECT_GE(committer.statistics().syncs, 1U);
+}
+
+TEST(GroupCommitter, AGroupThatCollidesWithAnotherWriterIsHandledAgainOnFreshState) {
+  FakeUnitOfWork uow;
+  int attempts = 0;
+  auto handlers = default_event_handlers();
+  auto& on_allocated = handlers[Event{events::Allocated{}}.index()];
+  on_allocated.insert(on_allocated.begin(), [&](const Event&, UnitOfWork&) {
+    if (++attempts == 1) throw ConcurrencyConflict{"LAMP"};
+  });
+  MessageBus bus{uow, std::move(handlers)};
+  GroupCommitter committer{uow, bus, {}};
+  std::promise<Outcome> created;
+  std::promise<Outcome> allocated;
+  committer.submit(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt},
+                   [&](Outcome outcome) { created.set_value(std::move(outcome)); });
+  created.get_future().get();
+  committer.submit(commands::Allocate{"o1", "LAMP", 5},
+                   [&](Outcome outcome) { allocated.set_value(std::move(outcome)); });
+  EXPECT_EQ(std::get<CommandResult>(allocated.get_future().get()).allocated_batchref, "b1");
+  committer.stop();
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(committer.statistics().conflicts, 1U);
+  EXPECT_EQ(uow.allocations_for_order("o1").size(), 1U);
+  EXPECT_EQ(uow.batches_for_sku("LAMP")[0].available_quantity, 5);
 }
 
 TEST(GroupCommitter, RejectsWhatArrivesAfterStop) {
