@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <random>
 
-#include "adapters/sqlite/unit_of_work.hpp"
+#include "adapters/sqlite/tables.hpp"
 #include "service_layer/message_bus.hpp"
 
 namespace allocation {
@@ -18,7 +18,8 @@ void durable_group_commit(benchmark::State& state) {
       fs::current_path() / ("allocation-bench-" + std::to_string(std::random_device{}()));
   fs::create_directories(directory);
   {
-    adapters::sqlite::SqliteUnitOfWork uow{(directory / "bench.db").string()};
+    auto owned = adapters::sqlite::open_unit_of_work((directory / "bench.db").string());
+    auto& uow = *owned;
     service_layer::MessageBus bus{uow, service_layer::default_event_handlers()};
     uow.begin_group();
     bus.handle(domain::commands::CreateBatch{"batch", "BENCH", 1'000'000'000, std::nullopt});

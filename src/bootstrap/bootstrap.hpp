@@ -3,6 +3,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <variant>
 
 #include "service_layer/group_committer.hpp"
 #include "service_layer/message_bus.hpp"
@@ -11,17 +12,33 @@
 
 namespace allocation::bootstrap {
 
-struct DatabaseUrl {
-  std::string sqlite_path;
+struct SqliteDatabase {
+  std::string path;
 };
+
+struct PostgresDatabase {
+  std::string url;
+};
+
+using DatabaseUrl = std::variant<SqliteDatabase, PostgresDatabase>;
 
 class InvalidConfiguration : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-// `sqlite:///ABSOLUTE/PATH` or `sqlite://RELATIVE/PATH`.
+// `sqlite:///ABSOLUTE/PATH`, `sqlite://RELATIVE/PATH` or
+// `postgresql://USER:PASS@HOST:PORT/DB`.
 DatabaseUrl parse_database_url(const std::string& url);
+
+// The storage adapters for a database URL: the writer's unit of work and a read model with a
+// connection of its own. Opens (creating and migrating) the database; throws
+// InvalidConfiguration naming the problem when it cannot.
+struct Storage {
+  std::unique_ptr<service_layer::UnitOfWork> unit_of_work;
+  std::unique_ptr<service_layer::ReadModel> read_model;
+};
+Storage open_storage(const std::string& database_url);
 
 // The service with its adapters wired in: the only place that knows which ones are in use.
 class Service {

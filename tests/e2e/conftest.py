@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.parse
 import uuid
 
 import pytest
@@ -20,20 +21,21 @@ def free_port():
 
 
 class Server:
-    def __init__(self, database_path, port=None, extra_env=None):
+    def __init__(self, database_path, port=None, extra_env=None, database_url=None):
         self.database_path = database_path
+        self.database_url = database_url or f"sqlite:///{database_path}"
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.extra_env = extra_env or {}
         self.process = None
-        self.log_path = f"{database_path}.{self.port}.log"
+        self.log_path = f"{database_path}.{self.port}.{uuid.uuid4().hex[:6]}.log"
 
     def start(self):
         env = dict(os.environ, **self.extra_env)
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [BINARY, "serve", "--listen", f"127.0.0.1:{self.port}",
-             "--database", f"sqlite:///{self.database_path}"],
+             "--database", self.database_url],
             stdout=self.log, stderr=self.log, env=env)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -64,9 +66,11 @@ class Server:
         self.log.close()
 
 
-@pytest.fixture
-def server(tmp_path):
-    running = Server(str(tmp_path / "allocation.db")).start()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server(request, tmp_path):
+    """A server on a fresh database of each storage engine."""
+    url = fresh_postgres_database() if request.param == "postgresql" else None
+    running = Server(str(tmp_path / "allocation.db"), database_url=url).start()
     yield running
     running.stop()
 
@@ -99,3 +103,15 @@ def random_batchref(name=""):
 
 def random_orderid(name=""):
     return f"order-{name}-{random_suffix()}"
+
+
+def fresh_postgres_database():
+    """A new database on the test server (scripts/with-test-servers), as a URL."""
+    server_url = os.environ.get("ALLOCATION_TEST_POSTGRES_URL")
+    if not server_url:
+        raise RuntimeError("ALLOCATION_TEST_POSTGRES_URL is not set: run the tests through scripts/test")
+    parsed = urllib.parse.urlparse(server_url)
+    name = f"e2e_{uuid.uuid4().hex[:12]}"
+    subprocess.run(["createdb", "-h", parsed.hostname, "-p", str(parsed.port),
+                    "-U", parsed.username, name], check=True)
+    return f"{server_url.rsplit('/', 1)[0]}/{name}"

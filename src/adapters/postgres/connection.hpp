@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct pg_conn;
+struct pg_result;
+
+namespace allocation::adapters::postgres {
+
+class PostgresError : public std::runtime_error {
+ public:
+  PostgresError(std::string sqlstate, const std::string& message)
+      : std::runtime_error{message}, sqlstate_{std::move(sqlstate)} {}
+  // Empty when the connection itself failed.
+  [[nodiscard]] const std::string& sqlstate() const { return sqlstate_; }
+
+ private:
+  std::string sqlstate_;
+};
+
+class Result {
+ public:
+  explicit Result(pg_result* result);
+  [[nodiscard]] int rows() const;
+  [[nodiscard]] std::int64_t affected_rows() const;
+  [[nodiscard]] bool is_null(int row, int column) const;
+  [[nodiscard]] std::string text(int row, int column) const;
+  [[nodiscard]] std::optional<std::string> optional_text(int row, int column) const;
+  [[nodiscard]] std::int64_t int64(int row, int column) const;
+
+ private:
+  struct Clear {
+    void operator()(pg_result* result) const;
+  };
+  std::unique_ptr<pg_result, Clear> result_;
+};
+
+// A parameter in text form; nullopt is SQL NULL.
+using Parameter = std::optional<std::string>;
+
+// One libpq connection, used by one thread at a time, with its statements prepared once.
+class Connection {
+ public:
+  // `url` is postgresql://USER:PASS@HOST:PORT/DB. Throws PostgresError.
+  explicit Connection(const std::string& url);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  // Runs statements without parameters (several allowed).
+  void execute(const char* sql);
+  // Runs one statement, prepared on first use; `sql` must outlive the connection.
+  Result run(const char* sql, std::initializer_list<Parameter> parameters = {});
+  // Reconnects if the connection was lost; prepared statements are then prepared again.
+  void ensure_connected();
+
+ private:
+  pg_conn* connection_ = nullptr;
+  std::unordered_map<const char*, std::string> prepared_;
+};
+
+}  // namespace allocation::adapters::postgres

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+#include "adapters/postgres/connection.hpp"
+#include "service_layer/read_model.hpp"
+
+namespace allocation::adapters::postgres {
+
+// Answers queries from the read-model tables on a connection of its own.
+class PostgresReadModel final : public service_layer::ReadModel {
+ public:
+  explicit PostgresReadModel(const std::string& url) : db_{url} {}
+
+  std::vector<service_layer::AllocationView> allocations_for_order(
+      std::string_view orderid) override;
+  std::vector<service_layer::BatchView> batches_for_sku(std::string_view sku) override;
+
+ private:
+  Connection db_;
+};
+
+}  // namespace allocation::adapters::postgres

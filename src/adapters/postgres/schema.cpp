@@ -1,0 +1,90 @@
+#include "adapters/postgres/schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace allocation::adapters::postgres {
+
+namespace {
+
+// Append only: a released migration never changes. Version N is migrations[N - 1].
+constexpr std::array migrations = {
+    R"sql(
+CREATE TABLE products (
+  sku TEXT PRIMARY KEY,
+  version_number BIGINT NOT NULL
+);
+
+CREATE TABLE batches (
+  reference TEXT PRIMARY KEY,
+  sku TEXT NOT NULL,
+  purchased_quantity BIGINT NOT NULL,
+  eta DATE
+);
+CREATE INDEX batches_by_sku ON batches (sku);
+
+-- id keeps the order lines were allocated in.
+CREATE TABLE allocations (
+  id BIGSERIAL PRIMARY KEY,
+  sku TEXT NOT NULL,
+  orderid TEXT NOT NULL,
+  qty BIGINT NOT NULL,
+  batchref TEXT NOT NULL
+);
+CREATE UNIQUE INDEX allocations_by_line ON allocations (sku, orderid, qty);
+
+CREATE TABLE allocations_view (
+  id BIGSERIAL PRIMARY KEY,
+  orderid TEXT NOT NULL,
+  sku TEXT NOT NULL,
+  qty BIGINT NOT NULL,
+  batchref TEXT NOT NULL
+);
+CREATE INDEX allocations_view_by_order ON allocations_view (orderid);
+
+CREATE TABLE batches_view (
+  reference TEXT PRIMARY KEY,
+  sku TEXT NOT NULL,
+  eta DATE,
+  purchased_quantity BIGINT NOT NULL,
+  available_quantity BIGINT NOT NULL
+);
+CREATE INDEX batches_view_by_sku ON batches_view (sku);
+
+CREATE TABLE outbox (
+  id BIGSERIAL PRIMARY KEY,
+  event TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+)sql",
+};
+
+// Any constant shared by every process that migrates this schema.
+constexpr const char* lock_migrations = "SELECT pg_advisory_xact_lock(4711000001)";
+
+}  // namespace
+
+void migrate(Connection& db) {
+  db.execute("BEGIN");
+  try {
+    db.run(lock_migrations);
+    db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL)");
+    Result current = db.run("SELECT coalesce(max(version), 0) FROM schema_migrations");
+    auto version = current.int64(0, 0);
+    if (version > static_cast<std::int64_t>(migrations.size())) {
+      throw PostgresError{"", "the database has schema version " + std::to_string(version) +
+                                  ", newer than this build's " + std::to_string(migrations.size())};
+    }
+    for (auto next = version; next < static_cast<std::int64_t>(migrations.size()); ++next) {
+      db.execute(migrations[static_cast<std::size_t>(next)]);
+      db.run("INSERT INTO schema_migrations (version) VALUES ($1)", {std::to_string(next + 1)});
+    }
+    db.execute("COMMIT");
+  } catch (...) {
+    db.execute("ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace allocation::adapters::postgres

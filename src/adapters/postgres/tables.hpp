@@ -1,0 +1,43 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "adapters/postgres/connection.hpp"
+#include "adapters/tables.hpp"
+#include "service_layer/unit_of_work.hpp"
+
+namespace allocation::adapters::postgres {
+
+// The writer's tables on a PostgreSQL server. A group is one READ COMMITTED transaction;
+// another process's concurrent change shows as a version that no longer matches, a unique
+// violation, a serialization failure or a deadlock, all reported as ConcurrencyConflict so
+// that the group is handled again. COMMIT is durable (synchronous_commit=on), so sync() has
+// nothing left to do.
+class PostgresTables final : public Tables {
+ public:
+  // Connects and migrates the schema; throws PostgresError.
+  explicit PostgresTables(const std::string& url);
+
+  void begin() override;
+  void commit() override;
+  void rollback() noexcept override;
+  void sync() override {}
+
+  std::optional<std::int64_t> product_version(std::string_view sku) override;
+  domain::Product load_product(const std::string& sku, std::int64_t version) override;
+  std::optional<std::string> sku_of_batch(std::string_view reference) override;
+  bool store_version(const std::string& sku, std::optional<std::int64_t> expected,
+                     std::int64_t version) override;
+  void store_change(const std::string& sku, const domain::Event& event) override;
+  void store_read_model_change(const ReadModelChange& change) override;
+  void store_in_outbox(const domain::Event& event) override;
+
+ private:
+  Connection db_;
+};
+
+// The unit of work over a PostgreSQL database.
+std::unique_ptr<service_layer::UnitOfWork> open_unit_of_work(const std::string& url);
+
+}  // namespace allocation::adapters::postgres

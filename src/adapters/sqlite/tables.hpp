@@ -1,0 +1,50 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "adapters/sqlite/checkpointer.hpp"
+#include "adapters/sqlite/connection.hpp"
+#include "adapters/tables.hpp"
+#include "service_layer/unit_of_work.hpp"
+
+namespace allocation::adapters::sqlite {
+
+// The writer's tables in one SQLite file. A group is one IMMEDIATE transaction, so no other
+// connection writes between a product's version check and its update. COMMIT writes the
+// group to the WAL (synchronous=NORMAL) and sync() fdatasyncs the WAL, so the next group can
+// be written while earlier ones are made durable: the guarantee of synchronous=FULL, with one
+// fsync for several groups. Checkpoints run in the background, not inside commits.
+class SqliteTables final : public Tables {
+ public:
+  // Opens the file, creating and migrating the schema as needed; throws SqliteError.
+  explicit SqliteTables(const std::string& path);
+  SqliteTables(const SqliteTables&) = delete;
+  SqliteTables& operator=(const SqliteTables&) = delete;
+  ~SqliteTables() override;
+
+  void begin() override;
+  void commit() override;
+  void rollback() noexcept override;
+  void sync() override;
+
+  std::optional<std::int64_t> product_version(std::string_view sku) override;
+  domain::Product load_product(const std::string& sku, std::int64_t version) override;
+  std::optional<std::string> sku_of_batch(std::string_view reference) override;
+  bool store_version(const std::string& sku, std::optional<std::int64_t> expected,
+                     std::int64_t version) override;
+  void store_change(const std::string& sku, const domain::Event& event) override;
+  void store_read_model_change(const ReadModelChange& change) override;
+  void store_in_outbox(const domain::Event& event) override;
+
+ private:
+  Connection db_;
+  // Kept open for sync(): an fdatasync of the log covers every commit written to it before.
+  int wal_descriptor_ = -1;
+  BackgroundCheckpointer checkpointer_;
+};
+
+// The unit of work over an SQLite file.
+std::unique_ptr<service_layer::UnitOfWork> open_unit_of_work(const std::string& path);
+
+}  // namespace allocation::adapters::sqlite

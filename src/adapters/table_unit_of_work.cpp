@@ -1,0 +1,94 @@
+#include "adapters/table_unit_of_work.hpp"
+
+#include <utility>
+
+#include "service_layer/errors.hpp"
+
+namespace allocation::adapters {
+
+using domain::Event;
+using domain::Product;
+
+void TableUnitOfWork::begin_group() {
+  tables_->begin();
+  in_group_ = true;
+}
+
+Product* TableUnitOfWork::get(std::string_view sku_view) {
+  std::string sku{sku_view};
+  auto version = tables_->product_version(sku);
+  auto found = cache_.find(sku);
+  if (found != cache_.end() && found->second.stored_version != version) {
+    cache_.erase(found);
+    found = cache_.end();
+  }
+  if (found == cache_.end()) {
+    if (!version) return nullptr;
+    found = cache_.emplace(sku, Cached{tables_->load_product(sku, *version), version}).first;
+  }
+  in_use_.insert(sku);
+  return &found->second.product;
+}
+
+Product& TableUnitOfWork::add(Product product) {
+  std::string sku = product.sku();
+  auto [inserted, _] = cache_.insert_or_assign(sku, Cached{std::move(product), std::nullopt});
+  in_use_.insert(sku);
+  return inserted->second.product;
+}
+
+std::vector<Event> TableUnitOfWork::store_products() {
+  std::vector<Event> raised;
+  for (const std::string& sku : in_use_) {
+    Cached& cached = cache_.at(sku);
+    auto events = cached.product.take_events();
+    auto version = cached.product.version_number();
+    stored_in_group_.insert(sku);
+    if (cached.stored_version != version) {
+      if (!tables_->store_version(sku, cached.stored_version, version)) {
+        throw service_layer::ConcurrencyConflict{sku};
+      }
+    }
+    for (const Event& event : events) tables_->store_change(sku, event);
+    cached.stored_version = version;
+    for (auto& event : events) raised.push_back(std::move(event));
+  }
+  in_use_.clear();
+  return raised;
+}
+
+void TableUnitOfWork::commit() {
+  auto events = store_products();
+  for (const ReadModelChange& change : read_model_changes_)
+    tables_->store_read_model_change(change);
+  read_model_changes_.clear();
+  for (const Event& event : outbox_events_) tables_->store_in_outbox(event);
+  outbox_events_.clear();
+  collect(std::move(events));
+}
+
+void TableUnitOfWork::forget_unit() {
+  for (const std::string& sku : in_use_) cache_.erase(sku);
+  in_use_.clear();
+  read_model_changes_.clear();
+  outbox_events_.clear();
+}
+
+void TableUnitOfWork::rollback() { forget_unit(); }
+
+void TableUnitOfWork::commit_group() {
+  tables_->commit();
+  in_group_ = false;
+  stored_in_group_.clear();
+}
+
+void TableUnitOfWork::rollback_group() {
+  forget_unit();
+  for (const std::string& sku : stored_in_group_) cache_.erase(sku);
+  stored_in_group_.clear();
+  discard_new_events();
+  if (in_group_) tables_->rollback();
+  in_group_ = false;
+}
+
+}  // namespace allocation::adapters

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "adapters/tables.hpp"
+#include "service_layer/unit_of_work.hpp"
+
+namespace allocation::adapters {
+
+// The unit of work of every storage engine. Products, once read, stay in memory between
+// groups; each use checks the stored version so that a change by another writer is never
+// missed, and each write is conditional on that version. A unit writes nothing until it
+// commits, so undoing a unit needs no SQL; anything that fails inside the database undoes
+// the whole group.
+class TableUnitOfWork final : public service_layer::UnitOfWork,
+                              service_layer::ProductRepository,
+                              service_layer::ReadModelStore,
+                              service_layer::Outbox {
+ public:
+  explicit TableUnitOfWork(std::unique_ptr<Tables> tables) : tables_{std::move(tables)} {}
+
+  service_layer::ProductRepository& products() override { return *this; }
+  service_layer::ReadModelStore& read_models() override { return *this; }
+  service_layer::Outbox& outbox() override { return *this; }
+
+  void begin_group() override;
+  void commit() override;
+  void rollback() override;
+  void commit_group() override;
+  void rollback_group() override;
+  void sync() override { tables_->sync(); }
+
+  domain::Product* get(std::string_view sku) override;
+  domain::Product& add(domain::Product product) override;
+  std::optional<std::string> sku_of_batch(std::string_view reference) override {
+    return tables_->sku_of_batch(reference);
+  }
+
+  void add_allocation(const domain::events::Allocated& allocated) override {
+    read_model_changes_.emplace_back(allocated);
+  }
+  void remove_allocation(const domain::events::Deallocated& deallocated) override {
+    read_model_changes_.emplace_back(deallocated);
+  }
+  void add_batch(const domain::events::BatchCreated& created) override {
+    read_model_changes_.emplace_back(created);
+  }
+  void set_purchased_quantity(const domain::events::BatchQuantityChanged& changed) override {
+    read_model_changes_.emplace_back(changed);
+  }
+  void add_available_quantity(std::string_view batch_reference, std::int64_t delta) override {
+    read_model_changes_.emplace_back(AvailableQuantityDelta{std::string{batch_reference}, delta});
+  }
+
+  void add(const domain::Event& event) override { outbox_events_.push_back(event); }
+
+ private:
+  struct Cached {
+    domain::Product product;
+    std::optional<std::int64_t> stored_version;  // nullopt until first stored
+  };
+
+  std::vector<domain::Event> store_products();
+  void forget_unit();
+
+  std::unique_ptr<Tables> tables_;
+  std::unordered_map<std::string, Cached> cache_;
+  std::unordered_set<std::string> in_use_;
+  std::unordered_set<std::string> stored_in_group_;
+  std::vector<ReadModelChange> read_model_changes_;
+  std::vector<domain::Event> outbox_events_;
+  bool in_group_ = false;
+};
+
+}  // namespace allocation::adapters

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "domain/events.hpp"
+#include "domain/product.hpp"
+
+namespace allocation::adapters {
+
+struct AvailableQuantityDelta {
+  std::string batch_reference;
+  std::int64_t delta = 0;
+};
+
+// A change to the read models, as the event handlers ask for it.
+using ReadModelChange = std::variant<domain::events::Allocated, domain::events::Deallocated,
+                                     domain::events::BatchCreated,
+                                     domain::events::BatchQuantityChanged, AvailableQuantityDelta>;
+
+// The SQL of one database engine, behind the one unit of work that all engines share. Every
+// method throws service_layer::StorageUnavailable when the database fails, and
+// service_layer::ConcurrencyConflict when another writer got in the way.
+class Tables {
+ public:
+  virtual ~Tables() = default;
+
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  // Never throws: a transaction that cannot be rolled back is one the database dropped.
+  virtual void rollback() noexcept = 0;
+  // Makes every committed transaction durable (a no-op where commit already is).
+  virtual void sync() = 0;
+
+  virtual std::optional<std::int64_t> product_version(std::string_view sku) = 0;
+  virtual domain::Product load_product(const std::string& sku, std::int64_t version) = 0;
+  virtual std::optional<std::string> sku_of_batch(std::string_view reference) = 0;
+  // Stores `version` for `sku` if the stored version is still `expected` (nullopt: no row
+  // yet); false otherwise.
+  virtual bool store_version(const std::string& sku, std::optional<std::int64_t> expected,
+                             std::int64_t version) = 0;
+  // Stores what a product's event says changed (a batch, an allocation).
+  virtual void store_change(const std::string& sku, const domain::Event& event) = 0;
+  virtual void store_read_model_change(const ReadModelChange& change) = 0;
+  virtual void store_in_outbox(const domain::Event& event) = 0;
+};
+
+}  // namespace allocation::adapters

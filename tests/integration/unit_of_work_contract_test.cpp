@@ -1,0 +1,189 @@
+// The contract every storage adapter keeps, run against each of them.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "integration/test_database.hpp"
+#include "service_layer/errors.hpp"
+#include "service_layer/group_committer.hpp"
+
+namespace allocation {
+namespace {
+
+using namespace domain;
+using namespace service_layer;
+using testing::TestDatabase;
+using testing::Writer;
+
+class UnitOfWorkContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::unique_ptr<TestDatabase> database = TestDatabase::create(GetParam());
+};
+
+TEST_P(UnitOfWorkContract, CommittedGroupsSurviveReopening) {
+  {
+    Writer writer{database->url()};
+    writer.handle(commands::CreateBatch{"b1", "LAMP", 10, Date::parse_iso("2026-12-01")});
+    writer.handle(commands::CreateBatch{"b2", "LAMP", 10, std::nullopt});
+    writer.handle(commands::Allocate{"o1", "LAMP", 3});
+    writer.handle(commands::Allocate{"o2", "LAMP", 4});
+    writer.uow().sync();
+  }
+  Writer reopened{database->url()};
+  reopened.uow().begin_group();
+  Product* product = reopened.uow().products().get("LAMP");
+  ASSERT_NE(product, nullptr);
+  EXPECT_EQ(product->version_number(), 4);
+  EXPECT_EQ(product->find_batch("b2")->allocations(),
+            (std::vector<OrderLine>{{"o1", "LAMP", 3}, {"o2", "LAMP", 4}}));
+  EXPECT_EQ(product->find_batch("b1")->eta(), Date::parse_iso("2026-12-01"));
+  reopened.uow().rollback_group();
+
+  EXPECT_EQ(reopened.read_model().allocations_for_order("o2"),
+            (std::vector<AllocationView>{{"LAMP", "b2"}}));
+  EXPECT_EQ(reopened.read_model().batches_for_sku("LAMP"),
+            (std::vector<BatchView>{{"b2", std::nullopt, 10, 3}, {"b1", "2026-12-01", 10, 10}}));
+}
+
+TEST_P(UnitOfWorkContract, ARolledBackUnitIsUndoneAndTheRestOfTheGroupKept) {
+  Writer writer{database->url()};
+  writer.uow().begin_group();
+  writer.bus.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
+  Product* product = writer.uow().products().get("LAMP");
+  product->allocate(OrderLine{"o1", "LAMP", 5});
+  writer.uow().rollback();
+  writer.uow().commit_group();
+
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM batches"), 1);
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM allocations"), 0);
+  writer.uow().begin_group();
+  EXPECT_EQ(writer.uow().products().get("LAMP")->find_batch("b1")->available_quantity(), 10);
+  writer.uow().rollback_group();
+}
+
+TEST_P(UnitOfWorkContract, ARolledBackGroupLeavesNoTraceOnDiskOrInMemory) {
+  Writer writer{database->url()};
+  writer.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
+  writer.uow().begin_group();
+  writer.bus.handle(commands::Allocate{"o1", "LAMP", 5});
+  writer.uow().rollback_group();
+
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM allocations"), 0);
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM allocations_view"), 0);
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox"), 0);
+  writer.uow().begin_group();
+  EXPECT_EQ(writer.uow().products().get("LAMP")->find_batch("b1")->available_quantity(), 10);
+  writer.uow().rollback_group();
+}
+
+TEST_P(UnitOfWorkContract, EventsLeavingTheServiceAreInTheOutbox) {
+  Writer writer{database->url()};
+  writer.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
+  writer.handle(commands::Allocate{"o1", "LAMP", 10});
+  writer.handle(commands::Allocate{"o2", "LAMP", 1});
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox"), 2);
+  EXPECT_EQ(
+      database->scalar("SELECT count(*) FROM outbox WHERE event = 'Allocated' AND payload = "
+                       "'{\"orderid\":\"o1\",\"sku\":\"LAMP\",\"qty\":10,\"batchref\":\"b1\"}'"),
+      1);
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox WHERE event = 'OutOfStock' AND payload = "
+                             "'{\"sku\":\"LAMP\"}' AND id > (SELECT min(id) FROM outbox)"),
+            1);
+}
+
+TEST_P(UnitOfWorkContract, AQuantityChangeIsStoredWithItsReallocations) {
+  {
+    Writer writer{database->url()};
+    writer.handle(commands::CreateBatch{"stock", "RUG", 10, std::nullopt});
+    writer.handle(commands::CreateBatch{"ship", "RUG", 10, Date::parse_iso("2030-01-01")});
+    writer.handle(commands::Allocate{"o1", "RUG", 6});
+    writer.handle(commands::Allocate{"o2", "RUG", 4});
+    writer.handle(commands::ChangeBatchQuantity{"stock", 7});
+  }
+  Writer reopened{database->url()};
+  EXPECT_EQ(reopened.read_model().allocations_for_order("o2"),
+            (std::vector<AllocationView>{{"RUG", "ship"}}));
+  EXPECT_EQ(reopened.read_model().batches_for_sku("RUG"),
+            (std::vector<BatchView>{{"stock", std::nullopt, 7, 1}, {"ship", "2030-01-01", 10, 6}}));
+  reopened.uow().begin_group();
+  EXPECT_EQ(reopened.uow().products().get("RUG")->find_batch("ship")->allocations(),
+            (std::vector<OrderLine>{{"o2", "RUG", 4}}));
+  reopened.uow().rollback_group();
+}
+
+TEST_P(UnitOfWorkContract, MigratingAgainChangesNothing) {
+  Writer{database->url()}.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
+  Writer again{database->url()};
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM batches"), 1);
+}
+
+TEST_P(UnitOfWorkContract, AChangeByAnotherWriterIsSeenNotOverwritten) {
+  Writer first{database->url()};
+  Writer second{database->url()};
+  first.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
+  first.handle(commands::Allocate{"o1", "LAMP", 6});  // `first` now holds LAMP in memory
+  second.handle(commands::Allocate{"o2", "LAMP", 4});
+  EXPECT_EQ(first.handle(commands::Allocate{"o3", "LAMP", 1}).allocated_batchref, std::nullopt);
+  EXPECT_EQ(database->scalar("SELECT sum(qty) FROM allocations"), 10);
+}
+
+TEST_P(UnitOfWorkContract, TheSameReferenceFromTwoWritersIsADuplicate) {
+  Writer first{database->url()};
+  Writer second{database->url()};
+  first.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
+  EXPECT_THROW(second.handle(commands::CreateBatch{"b1", "CHAIR", 10, std::nullopt}),
+               DuplicateBatch);
+}
+
+// Each writer thread is a whole writer (storage, bus, group committer), as separate
+// processes would be.
+TEST_P(UnitOfWorkContract, ConcurrentWritersOnOneProductNeverOversellOrLoseAnUpdate) {
+  constexpr int writers = 4;
+  constexpr int lines_per_writer = 60;
+  constexpr int stock = 100;
+  Writer{database->url()}.handle(commands::CreateBatch{"b1", "HOT", stock, std::nullopt});
+
+  std::atomic<int> allocated{0};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w) {
+    threads.emplace_back([&, w] {
+      auto storage = bootstrap::open_storage(database->url());
+      MessageBus bus{*storage.unit_of_work, default_event_handlers()};
+      GroupCommitter committer{*storage.unit_of_work, bus, {}};
+      std::vector<std::future<Outcome>> outcomes;
+      for (int i = 0; i < lines_per_writer; ++i) {
+        auto promise = std::make_shared<std::promise<Outcome>>();
+        outcomes.push_back(promise->get_future());
+        committer.submit(
+            commands::Allocate{"order-" + std::to_string(w) + "-" + std::to_string(i), "HOT", 1},
+            [promise](Outcome outcome) { promise->set_value(std::move(outcome)); });
+      }
+      for (auto& outcome : outcomes) {
+        auto value = outcome.get();
+        if (auto* result = std::get_if<CommandResult>(&value)) {
+          if (result->allocated_batchref) ++allocated;
+        } else {
+          ++failed;
+        }
+      }
+      committer.stop();
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(allocated.load(), stock);
+  EXPECT_EQ(database->scalar("SELECT sum(qty) FROM allocations"), stock);
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM allocations_view"), stock);
+  EXPECT_EQ(database->scalar("SELECT available_quantity FROM batches_view"), 0);
+  EXPECT_EQ(database->scalar("SELECT version_number FROM products"), 1 + stock);
+}
+
+INSTANTIATE_TEST_SUITE_P(Adapters, UnitOfWorkContract, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace allocation
