@@ -113,8 +113,9 @@ void GroupCommitter::handle_group(std::vector<Submission> group) {
         continue;
       }
       spdlog::error(
-          "msg=\"group of commands kept colliding with other writers\" commands={} attempts={}",
-          group.size(), attempt);
+          "msg=\"group of commands kept colliding with other writers\" commands={} attempts={} "
+          "error=\"{}\"",
+          group.size(), attempt, conflict.what());
       outcomes.assign(group.size(),
                       Rejection{ErrorKind::unavailable,
                                 "storage is too busy with concurrent writers; try again"});

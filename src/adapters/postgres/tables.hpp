@@ -9,10 +9,11 @@
 
 namespace allocation::adapters::postgres {
 
-// The writer's tables on a PostgreSQL server. A group is one READ COMMITTED transaction;
-// another process's concurrent change shows as a version that no longer matches, a unique
-// violation, a serialization failure or a deadlock, all reported as ConcurrencyConflict so
-// that the group is handled again. COMMIT is durable (synchronous_commit=on), so sync() has
+// The writer's tables on a PostgreSQL server. A group is one READ COMMITTED transaction that
+// locks each product row it reads, so processes writing one product take turns. What can
+// still collide (a product or batch created by two processes at once, a deadlock between
+// groups that lock products in different orders) is reported as ConcurrencyConflict so that
+// the group is handled again. COMMIT is durable (synchronous_commit=on), so sync() has
 // nothing left to do.
 class PostgresTables final : public Tables {
  public:
