@@ -55,4 +55,35 @@ std::string to_json(const domain::Event& event) {
   return json::serialize(object);
 }
 
+std::optional<domain::Event> event_from_json(std::string_view name, std::string_view payload) {
+  json::error_code error;
+  json::value document = json::parse(payload, error);
+  if (error || !document.is_object()) return std::nullopt;
+  const json::object& object = document.get_object();
+  auto text = [&](std::string_view key) -> std::string {
+    const json::value* value = object.if_contains(key);
+    return value != nullptr && value->is_string() ? std::string{value->get_string()}
+                                                  : std::string{};
+  };
+  auto number = [&](std::string_view key) -> std::int64_t {
+    const json::value* value = object.if_contains(key);
+    return value != nullptr && value->is_int64() ? value->get_int64() : 0;
+  };
+  if (name == "Allocated") {
+    return Allocated{text("orderid"), text("sku"), number("qty"), text("batchref")};
+  }
+  if (name == "Deallocated") {
+    return Deallocated{text("orderid"), text("sku"), number("qty"), text("batchref")};
+  }
+  if (name == "OutOfStock") return OutOfStock{text("sku")};
+  if (name == "BatchQuantityChanged") {
+    return BatchQuantityChanged{text("ref"), text("sku"), number("qty")};
+  }
+  if (name == "BatchCreated") {
+    return BatchCreated{text("ref"), text("sku"), number("qty"),
+                        domain::Date::parse_iso(text("eta"))};
+  }
+  return std::nullopt;
+}
+
 }  // namespace allocation::adapters

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,5 +13,8 @@ std::string_view event_name(const domain::Event& event);
 
 // The event as a JSON object with its contract field names.
 std::string to_json(const domain::Event& event);
+
+// The event of that name written by to_json; nullopt when the name or payload is not one.
+std::optional<domain::Event> event_from_json(std::string_view name, std::string_view payload);
 
 }  // namespace allocation::adapters

@@ -2,10 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+
+#include "adapters/email/smtp_notifications.hpp"
 #include "adapters/postgres/connection.hpp"
+#include "adapters/postgres/outbox_store.hpp"
 #include "adapters/postgres/read_model.hpp"
 #include "adapters/postgres/tables.hpp"
+#include "adapters/redis/publisher.hpp"
 #include "adapters/sqlite/connection.hpp"
+#include "adapters/sqlite/outbox_store.hpp"
 #include "adapters/sqlite/read_model.hpp"
 #include "adapters/sqlite/tables.hpp"
 #include "domain/overloaded.hpp"
@@ -59,13 +65,68 @@ Storage open_storage(const std::string& database_url) {
   return storage;
 }
 
-Service::Service(const std::string& database_url, service_layer::GroupCommitter::Limits limits) {
-  Storage storage = open_storage(database_url);
+RedisAddress parse_redis_url(const std::string& url) {
+  constexpr std::string_view scheme = "redis://";
+  if (!url.starts_with(scheme)) {
+    throw InvalidConfiguration{"Redis URL '" + url + "' must be redis://HOST:PORT"};
+  }
+  std::string address = url.substr(scheme.size());
+  if (!address.empty() && address.back() == '/') address.pop_back();
+  auto colon = address.rfind(':');
+  RedisAddress parsed{address.substr(0, colon), 6379};
+  if (colon != std::string::npos) {
+    std::string port = address.substr(colon + 1);
+    unsigned value = 0;
+    auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (port.empty() || error != std::errc{} || end != port.data() + port.size() || value == 0 ||
+        value > 65535) {
+      throw InvalidConfiguration{"Redis URL '" + url + "': port must be a number from 1 to 65535"};
+    }
+    parsed.port = static_cast<std::uint16_t>(value);
+  }
+  if (parsed.host.empty()) throw InvalidConfiguration{"Redis URL '" + url + "' names no host"};
+  return parsed;
+}
+
+namespace {
+
+std::unique_ptr<service_layer::OutboxStore> open_outbox_store(const DatabaseUrl& url) {
+  return std::visit(
+      Overloaded{
+          [](const SqliteDatabase& database) -> std::unique_ptr<service_layer::OutboxStore> {
+            return std::make_unique<adapters::sqlite::SqliteOutboxStore>(database.path);
+          },
+          [](const PostgresDatabase& database) -> std::unique_ptr<service_layer::OutboxStore> {
+            return std::make_unique<adapters::postgres::PostgresOutboxStore>(database.url);
+          },
+      },
+      url);
+}
+
+}  // namespace
+
+Service::Service(const ServiceSettings& settings) {
+  Storage storage = open_storage(settings.database_url);
   uow_ = std::move(storage.unit_of_work);
   read_model_ = std::move(storage.read_model);
   bus_ =
       std::make_unique<service_layer::MessageBus>(*uow_, service_layer::default_event_handlers());
-  committer_ = std::make_unique<service_layer::GroupCommitter>(*uow_, *bus_, limits);
+  committer_ = std::make_unique<service_layer::GroupCommitter>(*uow_, *bus_, settings.limits);
+  DatabaseUrl url = parse_database_url(settings.database_url);
+  if (settings.redis) {
+    relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
+        open_outbox_store(url),
+        std::make_unique<adapters::redis::RedisPublisher>(
+            adapters::redis::RedisAddress{settings.redis->host, settings.redis->port}),
+        service_layer::OutboxRelay::Settings{.event_name = "Allocated"}));
+  }
+  if (settings.smtp) {
+    relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
+        open_outbox_store(url),
+        std::make_unique<adapters::email::SmtpNotifications>(adapters::email::SmtpSettings{
+            settings.smtp->url, settings.smtp->sender, settings.smtp->recipient}),
+        service_layer::OutboxRelay::Settings{.event_name = "OutOfStock"}));
+  }
 }
 
 Service::~Service() { committer_->stop(); }

@@ -1,12 +1,16 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "service_layer/group_committer.hpp"
 #include "service_layer/message_bus.hpp"
+#include "service_layer/outbox_relay.hpp"
 #include "service_layer/read_model.hpp"
 #include "service_layer/unit_of_work.hpp"
 
@@ -40,13 +44,34 @@ struct Storage {
 };
 Storage open_storage(const std::string& database_url);
 
+struct RedisAddress {
+  std::string host;
+  std::uint16_t port = 6379;
+};
+
+// `redis://HOST:PORT` (PORT defaults to 6379).
+RedisAddress parse_redis_url(const std::string& url);
+
+struct SmtpSettings {
+  std::string url;  // smtp://HOST:PORT
+  std::string sender = "allocations@example.com";
+  std::string recipient = "stock@made.com";
+};
+
+struct ServiceSettings {
+  std::string database_url;
+  // Without Redis, Allocated events wait in the outbox; without SMTP, OutOfStock ones do.
+  std::optional<RedisAddress> redis;
+  std::optional<SmtpSettings> smtp;
+  service_layer::GroupCommitter::Limits limits;
+};
+
 // The service with its adapters wired in: the only place that knows which ones are in use.
 class Service {
  public:
-  // Opens (creating and migrating) the database. Throws InvalidConfiguration naming the
-  // problem when it cannot.
-  explicit Service(const std::string& database_url,
-                   service_layer::GroupCommitter::Limits limits = {});
+  // Opens (creating and migrating) the database and starts the outbox relays. Throws
+  // InvalidConfiguration naming the problem when it cannot.
+  explicit Service(const ServiceSettings& settings);
   ~Service();
 
   service_layer::GroupCommitter& commands() { return *committer_; }
@@ -61,6 +86,7 @@ class Service {
   std::unique_ptr<service_layer::MessageBus> bus_;
   std::unique_ptr<service_layer::GroupCommitter> committer_;
   std::unique_ptr<service_layer::ReadModel> read_model_;
+  std::vector<std::unique_ptr<service_layer::OutboxRelay>> relays_;
 };
 
 }  // namespace allocation::bootstrap

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -14,6 +15,8 @@ PostgresError error_of(pg_conn* connection, const pg_result* result) {
   std::string message = result != nullptr ? PQresultErrorMessage(result) : "";
   if (message.empty()) message = PQerrorMessage(connection);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  // One line, so that it stays one log line.
+  std::replace(message.begin(), message.end(), '\n', ' ');
   return PostgresError{sqlstate != nullptr ? sqlstate : "", message};
 }
 
@@ -89,6 +92,8 @@ Result Connection::run(const char* sql, std::initializer_list<Parameter> paramet
                  PQexecPrepared(connection_, found->second.c_str(), static_cast<int>(values.size()),
                                 values.data(), nullptr, nullptr, 0));
 }
+
+bool Connection::lost() const { return PQstatus(connection_) != CONNECTION_OK; }
 
 void Connection::ensure_connected() {
   if (PQstatus(connection_) == CONNECTION_OK) return;

@@ -60,6 +60,7 @@ class Connection {
   Result run(const char* sql, std::initializer_list<Parameter> parameters = {});
   // Reconnects if the connection was lost; prepared statements are then prepared again.
   void ensure_connected();
+  [[nodiscard]] bool lost() const;
 
  private:
   pg_conn* connection_ = nullptr;

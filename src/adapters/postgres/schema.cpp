@@ -58,6 +58,11 @@ CREATE TABLE outbox (
   created_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 )sql",
+    R"sql(
+-- The relay marks a row once its broker has accepted the event.
+ALTER TABLE outbox ADD COLUMN delivered_at TIMESTAMPTZ;
+CREATE INDEX outbox_undelivered ON outbox (event, id) WHERE delivered_at IS NULL;
+)sql",
 };
 
 // Any constant shared by every process that migrates this schema.

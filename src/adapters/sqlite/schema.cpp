@@ -58,6 +58,11 @@ CREATE TABLE outbox (
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 )sql",
+    R"sql(
+-- The relay marks a row once its broker has accepted the event.
+ALTER TABLE outbox ADD COLUMN delivered_at TEXT;
+CREATE INDEX outbox_undelivered ON outbox (event, id) WHERE delivered_at IS NULL;
+)sql",
 };
 
 }  // namespace

@@ -5,9 +5,11 @@
 #include <charconv>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "bootstrap/bootstrap.hpp"
 #include "entrypoints/http/server.hpp"
+#include "entrypoints/redis/consumer.hpp"
 
 namespace {
 
@@ -19,6 +21,10 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:5005";
   std::string database = default_database;
   std::string log_level = "info";
+  std::string redis;
+  std::string smtp;
+  std::string smtp_from = "allocations@example.com";
+  std::string smtp_to = "stock@made.com";
   entrypoints::http::ServerSettings server;
 };
 
@@ -46,6 +52,16 @@ void split_listen_address(const std::string& listen, entrypoints::http::ServerSe
   settings.port = static_cast<std::uint16_t>(port);
 }
 
+// The URL without its password, for logs.
+std::string redacted(const std::string& url) {
+  auto at = url.find('@');
+  auto scheme_end = url.find("://");
+  if (at == std::string::npos || scheme_end == std::string::npos) return url;
+  auto colon = url.find(':', scheme_end + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
 void configure_logging(const std::string& level) {
   auto logger = spdlog::stderr_logger_mt("allocation");
   spdlog::set_default_logger(logger);
@@ -64,9 +80,22 @@ int serve(const ServeOptions& options) {
   split_listen_address(options.listen, settings);
   if (options.database == default_database) std::filesystem::create_directories("data");
 
-  bootstrap::Service service{options.database};
+  bootstrap::ServiceSettings service_settings;
+  service_settings.database_url = options.database;
+  if (!options.redis.empty()) service_settings.redis = bootstrap::parse_redis_url(options.redis);
+  if (!options.smtp.empty()) {
+    service_settings.smtp =
+        bootstrap::SmtpSettings{options.smtp, options.smtp_from, options.smtp_to};
+  }
+  bootstrap::Service service{service_settings};
   entrypoints::http::HttpServer server{service.commands(), service.read_model(), settings};
-  spdlog::info("msg=\"serving\" database=\"{}\"", options.database);
+  std::optional<entrypoints::redis::RedisConsumer> consumer;
+  if (service_settings.redis) {
+    consumer.emplace(service_settings.redis->host, service_settings.redis->port,
+                     service.commands());
+  }
+  spdlog::info("msg=\"serving\" database=\"{}\" redis=\"{}\" smtp=\"{}\"",
+               redacted(options.database), options.redis, options.smtp);
   server.run();
   service.stop();
   spdlog::info("msg=\"stopped\"");
@@ -88,8 +117,25 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_command
       ->add_option("--database", serve_options.database,
-                   "sqlite:///ABSOLUTE/PATH or sqlite://RELATIVE/PATH")
+                   "sqlite:///ABSOLUTE/PATH, sqlite://RELATIVE/PATH or "
+                   "postgresql://USER:PASS@HOST:PORT/DB")
       ->envname("ALLOCATION_DATABASE")
+      ->capture_default_str();
+  serve_command
+      ->add_option("--redis", serve_options.redis,
+                   "redis://HOST:PORT: publish Allocated events on line_allocated and consume "
+                   "change_batch_quantity (without it, events wait in the outbox)")
+      ->envname("ALLOCATION_REDIS");
+  serve_command
+      ->add_option("--smtp", serve_options.smtp,
+                   "smtp://HOST:PORT: e-mail OutOfStock events (without it, they wait in the "
+                   "outbox)")
+      ->envname("ALLOCATION_SMTP");
+  serve_command->add_option("--smtp-from", serve_options.smtp_from, "Sender of the e-mails")
+      ->envname("ALLOCATION_SMTP_FROM")
+      ->capture_default_str();
+  serve_command->add_option("--smtp-to", serve_options.smtp_to, "The stock department's address")
+      ->envname("ALLOCATION_SMTP_TO")
       ->capture_default_str();
   serve_command
       ->add_option("--log-level", serve_options.log_level, "trace, debug, info, warn, error or off")

@@ -141,6 +141,16 @@ Decoded<commands::ChangeBatchQuantity> decode_change_batch_quantity(std::string_
   });
 }
 
+Decoded<commands::ChangeBatchQuantity> decode_change_batch_quantity_message(
+    std::string_view body, const InputLimits& limits) {
+  return decode<commands::ChangeBatchQuantity>(body, limits, [](FieldReader& fields) {
+    commands::ChangeBatchQuantity command;
+    command.ref = fields.identifier("batchref");
+    command.qty = fields.quantity("qty", 0);
+    return command;
+  });
+}
+
 std::variant<std::string, InvalidInput> decode_identifier(std::string_view name,
                                                           std::string_view value,
                                                           const InputLimits& limits) {

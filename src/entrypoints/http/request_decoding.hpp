@@ -35,6 +35,10 @@ Decoded<domain::commands::Allocate> decode_allocate(std::string_view body,
 Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity(
     std::string_view body, const InputLimits& limits = {});
 
+// A `change_batch_quantity` message from Redis: `{"batchref","qty"}`; `qty` may be zero.
+Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity_message(
+    std::string_view body, const InputLimits& limits = {});
+
 // An identifier taken from a URL path, checked like one in a body.
 std::variant<std::string, InvalidInput> decode_identifier(std::string_view name,
                                                           std::string_view value,

@@ -1,0 +1,130 @@
+#include "entrypoints/redis/consumer.hpp"
+
+#include <hiredis/hiredis.h>
+#include <poll.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <memory>
+
+#include "entrypoints/http/request_decoding.hpp"
+
+namespace allocation::entrypoints::redis {
+
+namespace {
+
+struct ContextFree {
+  void operator()(redisContext* context) const { redisFree(context); }
+};
+struct ReplyFree {
+  void operator()(redisReply* reply) const { freeReplyObject(reply); }
+};
+using Reply = std::unique_ptr<redisReply, ReplyFree>;
+
+constexpr std::chrono::milliseconds poll_interval{200};
+constexpr std::chrono::milliseconds backoff_max{5000};
+
+}  // namespace
+
+RedisConsumer::RedisConsumer(std::string host, std::uint16_t port,
+                             service_layer::GroupCommitter& commands)
+    : host_{std::move(host)}, port_{port}, commands_{commands}, thread_{[this] { run(); }} {}
+
+RedisConsumer::~RedisConsumer() {
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+RedisConsumer::Statistics RedisConsumer::statistics() const {
+  std::lock_guard lock{mutex_};
+  return statistics_;
+}
+
+bool RedisConsumer::stopping() const {
+  std::lock_guard lock{mutex_};
+  return stopping_;
+}
+
+void RedisConsumer::run() {
+  std::chrono::milliseconds pause{100};
+  while (!stopping()) {
+    consume();
+    std::unique_lock lock{mutex_};
+    if (wake_.wait_for(lock, pause, [&] { return stopping_; })) break;
+    pause = std::min(pause * 2, backoff_max);
+  }
+}
+
+void RedisConsumer::consume() {
+  timeval timeout{2, 0};
+  std::unique_ptr<redisContext, ContextFree> context{
+      redisConnectWithTimeout(host_.c_str(), port_, timeout)};
+  if (!context || context->err != 0) {
+    spdlog::warn("msg=\"cannot connect to Redis; retrying\" address={}:{} error=\"{}\"", host_,
+                 port_, context ? context->errstr : "out of memory");
+    return;
+  }
+  redisSetTimeout(context.get(), timeout);
+  Reply subscribed{
+      static_cast<redisReply*>(redisCommand(context.get(), "SUBSCRIBE change_batch_quantity"))};
+  if (!subscribed) {
+    spdlog::warn("msg=\"cannot subscribe on Redis; retrying\" error=\"{}\"", context->errstr);
+    return;
+  }
+  spdlog::info("msg=\"consuming Redis channel\" channel=change_batch_quantity address={}:{}", host_,
+               port_);
+  while (!stopping()) {
+    pollfd descriptor{context->fd, POLLIN, 0};
+    int ready = ::poll(&descriptor, 1, static_cast<int>(poll_interval.count()));
+    if (ready == 0) continue;
+    if (ready < 0 || redisBufferRead(context.get()) != REDIS_OK) {
+      spdlog::warn("msg=\"Redis connection lost; reconnecting\" error=\"{}\"", context->errstr);
+      return;
+    }
+    for (;;) {
+      void* raw = nullptr;
+      if (redisGetReplyFromReader(context.get(), &raw) != REDIS_OK) {
+        spdlog::warn("msg=\"Redis protocol error; reconnecting\" error=\"{}\"", context->errstr);
+        return;
+      }
+      if (raw == nullptr) break;
+      Reply reply{static_cast<redisReply*>(raw)};
+      if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
+          reply->element[0]->type == REDIS_REPLY_STRING &&
+          std::string_view{reply->element[0]->str, reply->element[0]->len} == "message") {
+        handle(std::string{reply->element[2]->str, reply->element[2]->len});
+      }
+    }
+  }
+}
+
+void RedisConsumer::handle(const std::string& payload) {
+  {
+    std::lock_guard lock{mutex_};
+    ++statistics_.received;
+  }
+  auto decoded = http::decode_change_batch_quantity_message(payload);
+  if (const auto* invalid = std::get_if<http::InvalidInput>(&decoded)) {
+    std::lock_guard lock{mutex_};
+    ++statistics_.malformed;
+    spdlog::warn("msg=\"malformed change_batch_quantity message skipped\" problem=\"{}\" count={}",
+                 invalid->message, statistics_.malformed);
+    return;
+  }
+  commands_.submit(std::get<domain::commands::ChangeBatchQuantity>(decoded),
+                   [this](service_layer::Outcome outcome) {
+                     const auto* rejection = std::get_if<service_layer::Rejection>(&outcome);
+                     if (rejection == nullptr) return;
+                     std::lock_guard lock{mutex_};
+                     ++statistics_.rejected;
+                     spdlog::warn(
+                         "msg=\"change_batch_quantity message rejected\" reason=\"{}\" count={}",
+                         rejection->message, statistics_.rejected);
+                   });
+}
+
+}  // namespace allocation::entrypoints::redis

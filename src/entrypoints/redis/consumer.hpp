@@ -1,0 +1,48 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "service_layer/group_committer.hpp"
+
+namespace allocation::entrypoints::redis {
+
+// Subscribes to the `change_batch_quantity` channel and hands each message to the writer as
+// a ChangeBatchQuantity command, on a thread of its own. Reconnects with backoff; a message
+// that is malformed, or a command that is rejected, is logged, counted and skipped.
+class RedisConsumer {
+ public:
+  struct Statistics {
+    std::uint64_t received = 0;
+    std::uint64_t malformed = 0;
+    std::uint64_t rejected = 0;
+  };
+
+  RedisConsumer(std::string host, std::uint16_t port, service_layer::GroupCommitter& commands);
+  RedisConsumer(const RedisConsumer&) = delete;
+  RedisConsumer& operator=(const RedisConsumer&) = delete;
+  ~RedisConsumer();
+
+  [[nodiscard]] Statistics statistics() const;
+
+ private:
+  void run();
+  // Serves one connection until it fails or the consumer stops.
+  void consume();
+  void handle(const std::string& payload);
+  bool stopping() const;
+
+  std::string host_;
+  std::uint16_t port_;
+  service_layer::GroupCommitter& commands_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  Statistics statistics_;
+  std::thread thread_;
+};
+
+}  // namespace allocation::entrypoints::redis

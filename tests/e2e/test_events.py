@@ -1,0 +1,167 @@
+"""Events leaving the service through Redis and e-mail, and commands arriving from Redis."""
+
+import email
+import json
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+
+from api_client import ApiClient
+from conftest import Server, free_port, fresh_postgres_database, random_batchref, random_orderid, random_sku
+
+
+def redis_url():
+    return os.environ["ALLOCATION_TEST_REDIS_URL"]
+
+
+def redis_client(url=None):
+    return redis.Redis.from_url(url or redis_url(), decode_responses=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server_with_events(request, tmp_path):
+    url = fresh_postgres_database() if request.param == "postgresql" else None
+    running = Server(str(tmp_path / "allocation.db"), database_url=url, extra_env={
+        "ALLOCATION_REDIS": redis_url(),
+        "ALLOCATION_SMTP": os.environ["ALLOCATION_TEST_SMTP_URL"],
+        "ALLOCATION_SMTP_TO": "stock@example.com",
+    }).start()
+    yield running
+    running.stop()
+
+
+def wait_for(condition, seconds=10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def test_change_batch_quantity_leading_to_reallocation(server_with_events):
+    """The book's own end-to-end test of its external events, unchanged in substance."""
+    api = ApiClient(server_with_events.url)
+    orderid, sku = random_orderid(), random_sku()
+    earlier_batch, later_batch = random_batchref("old"), random_batchref("newer")
+    api.post_to_add_batch(earlier_batch, sku, qty=10, eta="2011-01-01")
+    api.post_to_add_batch(later_batch, sku, qty=10, eta="2011-01-02")
+    r = api.post_to_allocate(orderid, sku, 10)
+    assert r.ok
+    assert api.get_allocation(orderid).json()[0]["batchref"] == earlier_batch
+
+    subscription = redis_client().pubsub(ignore_subscribe_messages=True)
+    subscription.subscribe("line_allocated")
+    redis_client().publish("change_batch_quantity",
+                           json.dumps({"batchref": earlier_batch, "qty": 5}))
+
+    def reallocated():
+        message = subscription.get_message(timeout=0.2)
+        if message:
+            data = json.loads(message["data"])
+            return data if data["orderid"] == orderid and data["batchref"] == later_batch else None
+        return None
+
+    data = wait_for(reallocated)
+    assert data == {"orderid": orderid, "sku": sku, "qty": 10, "batchref": later_batch}
+    assert api.get_allocation(orderid).json() == [{"sku": sku, "batchref": later_batch}]
+
+
+def test_malformed_messages_are_skipped_and_later_ones_handled(server_with_events):
+    api = ApiClient(server_with_events.url)
+    sku, batch = random_sku(), random_batchref()
+    api.post_to_add_batch(batch, sku, 10, None)
+    client = redis_client()
+    for garbage in ["not json", "[]", '{"batchref": 5, "qty": 1}', '{"batchref": "x"}',
+                    '{"batchref": "no-such-batch", "qty": 3}', '{"batchref": "b", "qty": -1}']:
+        client.publish("change_batch_quantity", garbage)
+    client.publish("change_batch_quantity", json.dumps({"batchref": batch, "qty": 3}))
+
+    def changed():
+        product = requests.get(f"{server_with_events.url}/products/{sku}").json()
+        return product["batches"][0]["purchased"] == 3
+
+    wait_for(changed)
+    logs = server_with_events.logs()
+    assert "malformed change_batch_quantity message skipped" in logs
+    assert "change_batch_quantity message rejected" in logs
+
+
+def mails():
+    found = []
+    for path in Path(os.environ["ALLOCATION_TEST_MAILDIR"]).rglob("*"):
+        if path.is_file():
+            found.append(email.message_from_bytes(path.read_bytes()))
+    return found
+
+
+def test_out_of_stock_sends_an_email(server_with_events):
+    api = ApiClient(server_with_events.url)
+    sku = random_sku()
+    api.post_to_add_batch(random_batchref(), sku, 1, None)
+    api.post_to_allocate(random_orderid(), sku, 5)
+
+    def out_of_stock_mail():
+        return [m for m in mails() if f"Out of stock for {sku}" in m.get_payload()]
+
+    (mail,) = wait_for(out_of_stock_mail)
+    assert mail["From"] == "allocations@example.com"
+    assert mail["To"] == "stock@example.com"
+    assert mail["Subject"] == "allocation service notification"
+    assert mail.get_payload().strip() == f"Out of stock for {sku}"
+
+
+def start_redis(port, directory):
+    process = subprocess.Popen(
+        [os.environ["ALLOCATION_TEST_REDIS_SERVER"], "--bind", "127.0.0.1", "--port", str(port),
+         "--save", "", "--appendonly", "no", "--dir", str(directory)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return process
+        except OSError:
+            time.sleep(0.01)
+    raise RuntimeError("redis-server did not start")
+
+
+def test_events_raised_while_redis_is_down_are_delivered_when_it_is_back(tmp_path):
+    redis_port = free_port()
+    private_redis = start_redis(redis_port, tmp_path)
+    server = Server(str(tmp_path / "allocation.db"),
+                    extra_env={"ALLOCATION_REDIS": f"redis://127.0.0.1:{redis_port}"}).start()
+    try:
+        api = ApiClient(server.url)
+        sku, batch = random_sku(), random_batchref()
+        api.post_to_add_batch(batch, sku, 100, None)
+        private_redis.terminate()
+        private_redis.wait(timeout=10)
+
+        orders = [random_orderid(i) for i in range(20)]
+        for orderid in orders:
+            assert api.post_to_allocate(orderid, sku, 1).status_code == 202
+
+        private_redis = start_redis(redis_port, tmp_path)
+        subscription = redis_client(f"redis://127.0.0.1:{redis_port}").pubsub(
+            ignore_subscribe_messages=True)
+        subscription.subscribe("line_allocated")
+        seen = set()
+
+        def all_delivered():
+            message = subscription.get_message(timeout=0.2)
+            if message:
+                seen.add(json.loads(message["data"])["orderid"])
+            return seen >= set(orders)
+
+        wait_for(all_delivered, seconds=20)
+    finally:
+        server.stop()
+        private_redis.terminate()
+        private_redis.wait(timeout=10)
