@@ -165,3 +165,60 @@ def test_events_raised_while_redis_is_down_are_delivered_when_it_is_back(tmp_pat
         server.stop()
         private_redis.terminate()
         private_redis.wait(timeout=10)
+
+
+def test_mail_raised_while_the_mail_server_is_down_is_sent_when_it_is_back(tmp_path):
+    smtp_port = free_port()
+    maildir = tmp_path / "mail"
+    server = Server(str(tmp_path / "allocation.db"),
+                    extra_env={"ALLOCATION_SMTP": f"smtp://127.0.0.1:{smtp_port}"}).start()
+    sink = None
+    try:
+        api = ApiClient(server.url)
+        sku = random_sku()
+        api.post_to_add_batch(random_batchref(), sku, 1, None)
+        api.post_to_allocate(random_orderid(), sku, 5)
+        time.sleep(0.5)
+        assert "event not delivered; will retry" in server.logs()
+
+        sink = subprocess.Popen(
+            ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}",
+             "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def delivered():
+            return [p for p in maildir.rglob("*") if p.is_file()] if maildir.exists() else []
+
+        (path,) = wait_for(delivered, seconds=20)
+        assert f"Out of stock for {sku}" in path.read_text()
+    finally:
+        server.stop()
+        if sink:
+            sink.terminate()
+            sink.wait(timeout=10)
+
+
+def test_the_consumer_reconnects_after_redis_restarts(tmp_path):
+    redis_port = free_port()
+    private_redis = start_redis(redis_port, tmp_path)
+    server = Server(str(tmp_path / "allocation.db"),
+                    extra_env={"ALLOCATION_REDIS": f"redis://127.0.0.1:{redis_port}"}).start()
+    try:
+        api = ApiClient(server.url)
+        sku, batch = random_sku(), random_batchref()
+        api.post_to_add_batch(batch, sku, 10, None)
+        private_redis.terminate()
+        private_redis.wait(timeout=10)
+        private_redis = start_redis(redis_port, tmp_path)
+        client = redis_client(f"redis://127.0.0.1:{redis_port}")
+
+        def changed():
+            client.publish("change_batch_quantity", json.dumps({"batchref": batch, "qty": 4}))
+            product = requests.get(f"{server.url}/products/{sku}").json()
+            return product["batches"][0]["purchased"] == 4
+
+        wait_for(changed, seconds=20)
+    finally:
+        server.stop()
+        private_redis.terminate()
+        private_redis.wait(timeout=10)

@@ -1,5 +1,7 @@
 """Several server processes on one PostgreSQL database, under contention."""
 
+import os
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -89,3 +91,21 @@ def test_a_quantity_change_on_one_process_is_seen_by_another(cluster):
                          json={"orderid": "o2", "sku": "LAMP", "qty": 5}).status_code == 202
     assert requests.get(f"{first.url}/allocations/o1").json() == [{"sku": "LAMP", "batchref": "b2"}]
     assert requests.get(f"{first.url}/allocations/o2").json() == [{"sku": "LAMP", "batchref": "b1"}]
+
+
+def test_a_lost_database_connection_is_reestablished(cluster):
+    (server,) = cluster(1)
+    database = server.database_url.rsplit("/", 1)[1]
+    requests.post(f"{server.url}/add_batch", json={"ref": "b1", "sku": "LAMP", "qty": 10})
+    admin_url = os.environ["ALLOCATION_TEST_POSTGRES_URL"]
+    subprocess.run(["psql", admin_url, "-qc",
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    f"WHERE datname = '{database}'"], check=True, capture_output=True)
+
+    codes = [requests.post(f"{server.url}/allocate",
+                           json={"orderid": f"o{i}", "sku": "LAMP", "qty": 1}).status_code
+             for i in range(3)]
+
+    assert codes == [202, 202, 202]
+    for i in range(3):
+        assert requests.get(f"{server.url}/allocations/o{i}").status_code == 200

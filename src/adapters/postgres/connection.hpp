@@ -67,4 +67,18 @@ class Connection {
   std::unordered_map<const char*, std::string> prepared_;
 };
 
+// Runs `work` on `db`; if the connection turns out to have been lost (a server restart, a
+// terminated backend), reconnects and runs it once more. Only for work safe to repeat.
+template <class Work>
+auto run_reconnecting(Connection& db, Work&& work) {
+  db.ensure_connected();
+  try {
+    return work();
+  } catch (const PostgresError&) {
+    if (!db.lost()) throw;
+    db.ensure_connected();
+    return work();
+  }
+}
+
 }  // namespace allocation::adapters::postgres

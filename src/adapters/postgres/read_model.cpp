@@ -9,10 +9,10 @@ using service_layer::BatchView;
 
 std::vector<AllocationView> PostgresReadModel::allocations_for_order(std::string_view orderid) {
   try {
-    db_.ensure_connected();
-    Result result =
-        db_.run("SELECT sku, batchref FROM allocations_view WHERE orderid = $1 ORDER BY id",
-                {std::string{orderid}});
+    Result result = run_reconnecting(db_, [&] {
+      return db_.run("SELECT sku, batchref FROM allocations_view WHERE orderid = $1 ORDER BY id",
+                     {std::string{orderid}});
+    });
     std::vector<AllocationView> rows;
     for (int row = 0; row < result.rows(); ++row) {
       rows.push_back(AllocationView{result.text(row, 0), result.text(row, 1)});
@@ -25,11 +25,12 @@ std::vector<AllocationView> PostgresReadModel::allocations_for_order(std::string
 
 std::vector<BatchView> PostgresReadModel::batches_for_sku(std::string_view sku) {
   try {
-    db_.ensure_connected();
-    Result result = db_.run(
-        "SELECT reference, eta, purchased_quantity, available_quantity FROM batches_view "
-        "WHERE sku = $1 ORDER BY eta IS NOT NULL, eta, reference",
-        {std::string{sku}});
+    Result result = run_reconnecting(db_, [&] {
+      return db_.run(
+          "SELECT reference, eta, purchased_quantity, available_quantity FROM batches_view "
+          "WHERE sku = $1 ORDER BY eta IS NOT NULL, eta, reference",
+          {std::string{sku}});
+    });
     std::vector<BatchView> rows;
     for (int row = 0; row < result.rows(); ++row) {
       rows.push_back(BatchView{result.text(row, 0), result.optional_text(row, 1),

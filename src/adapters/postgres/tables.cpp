@@ -43,10 +43,7 @@ auto guarded(Work&& work) {
 PostgresTables::PostgresTables(const std::string& url) : db_{url} { migrate(db_); }
 
 void PostgresTables::begin() {
-  guarded([&] {
-    db_.ensure_connected();
-    db_.execute("BEGIN");
-  });
+  guarded([&] { run_reconnecting(db_, [&] { db_.execute("BEGIN"); }); });
 }
 
 void PostgresTables::commit() {
