@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import threading
 import time
 import uuid
@@ -40,12 +41,12 @@ def free_port():
 
 
 class Server:
-    def __init__(self, binary, directory, extra_arguments=()):
+    def __init__(self, binary, directory, extra_arguments=(), database_url=None):
         self.port = free_port()
         self.log = open(os.path.join(directory, "server.log"), "wb")
         self.process = subprocess.Popen(
             [binary, "serve", "--listen", f"127.0.0.1:{self.port}",
-             "--database", f"sqlite:///{directory}/bench.db", "--log-level", "warn",
+             "--database", database_url or f"sqlite:///{directory}/bench.db", "--log-level", "warn",
              *extra_arguments],
             stdout=self.log, stderr=self.log)
         for _ in range(200):
@@ -147,10 +148,20 @@ def median(runs, key):
     return statistics.median(run[key] for run in runs)
 
 
-def run_scenario(binary, scenario, connection_counts, duration, repeats):
+def fresh_postgres_database(server_url):
+    """A new database on the PostgreSQL server of `server_url`, as a URL."""
+    parsed = urllib.parse.urlparse(server_url)
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    subprocess.run(["createdb", "-h", parsed.hostname, "-p", str(parsed.port or 5432),
+                    "-U", parsed.username or "postgres", name], check=True)
+    return f"{server_url.rsplit('/', 1)[0]}/{name}"
+
+
+def run_scenario(binary, scenario, connection_counts, duration, repeats, postgres=None):
     rows = []
     with tempfile.TemporaryDirectory(prefix="allocation-bench-") as directory:
-        server = Server(binary, directory)
+        database_url = fresh_postgres_database(postgres) if postgres else None
+        server = Server(binary, directory, database_url=database_url)
         try:
             seed(server, scenario)
             acknowledged = 0
@@ -177,7 +188,7 @@ def run_scenario(binary, scenario, connection_counts, duration, repeats):
                 print(format_row(row), flush=True)
         finally:
             server.stop()
-        if scenario == "allocate_hot_sku":
+        if scenario == "allocate_hot_sku" and not postgres:
             print(hot_sku_consistency(directory, acknowledged), flush=True)
     return rows
 
@@ -200,6 +211,8 @@ def main():
     parser.add_argument("--connections", default="1,64,256")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="run on fresh databases of this PostgreSQL server instead of SQLite")
     args = parser.parse_args()
 
     connection_counts = [int(c) for c in args.connections.split(",")]
@@ -207,7 +220,8 @@ def main():
     print(HEADER, flush=True)
     rows = []
     for scenario in args.scenarios.split(","):
-        rows += run_scenario(args.binary, scenario, connection_counts, args.duration, args.repeats)
+        rows += run_scenario(args.binary, scenario, connection_counts, args.duration, args.repeats,
+                             args.postgres)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=2)
