@@ -39,7 +39,8 @@ class Tables {
   virtual domain::Product load_product(const std::string& sku, std::int64_t version) = 0;
   virtual std::optional<std::string> sku_of_batch(std::string_view reference) = 0;
   // Stores `version` for `sku` if the stored version is still `expected` (nullopt: no row
-  // yet); false otherwise.
+  // yet); false when it finds otherwise at once. An engine that sends writes later reports
+  // the mismatch as ConcurrencyConflict from a later call instead.
   virtual bool store_version(const std::string& sku, std::optional<std::int64_t> expected,
                              std::int64_t version) = 0;
   // Stores what a product's event says changed (a batch, an allocation).

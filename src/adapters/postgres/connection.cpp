@@ -76,6 +76,32 @@ Connection::~Connection() { PQfinish(connection_); }
 
 void Connection::execute(const char* sql) { checked(connection_, PQexec(connection_, sql)); }
 
+std::vector<Result> Connection::execute_all(const std::string& sql) {
+  if (PQsendQuery(connection_, sql.c_str()) == 0) throw error_of(connection_, nullptr);
+  std::vector<Result> results;
+  std::optional<PostgresError> failure;
+  while (pg_result* raw = PQgetResult(connection_)) {
+    Result result{raw};
+    auto status = PQresultStatus(raw);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      if (!failure) failure = error_of(connection_, raw);
+      continue;
+    }
+    results.push_back(std::move(result));
+  }
+  if (failure) throw *failure;
+  if (PQstatus(connection_) != CONNECTION_OK) throw error_of(connection_, nullptr);
+  return results;
+}
+
+std::string Connection::literal(std::string_view text) const {
+  char* escaped = PQescapeLiteral(connection_, text.data(), text.size());
+  if (escaped == nullptr) throw error_of(connection_, nullptr);
+  std::string quoted{escaped};
+  PQfreemem(escaped);
+  return quoted;
+}
+
 Result Connection::run(const char* sql, std::initializer_list<Parameter> parameters) {
   auto found = prepared_.find(sql);
   if (found == prepared_.end()) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 struct pg_conn;
 struct pg_result;
@@ -56,6 +57,11 @@ class Connection {
 
   // Runs statements without parameters (several allowed).
   void execute(const char* sql);
+  // Runs several statements in one round trip and returns each one's result; throws the
+  // first error (the statements after it did not run).
+  std::vector<Result> execute_all(const std::string& sql);
+  // `text` as an SQL string literal, quoted and escaped for this connection.
+  [[nodiscard]] std::string literal(std::string_view text) const;
   // Runs one statement, prepared on first use; `sql` must outlive the connection.
   Result run(const char* sql, std::initializer_list<Parameter> parameters = {});
   // Reconnects if the connection was lost; prepared statements are then prepared again.

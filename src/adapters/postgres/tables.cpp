@@ -15,11 +15,6 @@ using namespace domain;
 
 namespace {
 
-Parameter iso(const std::optional<Date>& date) {
-  if (!date) return std::nullopt;
-  return date->iso();
-}
-
 std::string number(std::int64_t value) { return std::to_string(value); }
 
 bool is_conflict(const std::string& sqlstate) {
@@ -42,15 +37,44 @@ auto guarded(Work&& work) {
 
 PostgresTables::PostgresTables(const std::string& url) : db_{url} { migrate(db_); }
 
+std::string PostgresTables::text(std::string_view value) const { return db_.literal(value); }
+
+std::string PostgresTables::date(const std::optional<Date>& value) const {
+  return value ? text(value->iso()) + "::date" : "NULL";
+}
+
+void PostgresTables::defer(std::string statement, bool must_change_one_row) {
+  deferred_ += statement;
+  deferred_ += ";\n";
+  deferred_changing_one_row_.push_back(must_change_one_row);
+}
+
+std::vector<Result> PostgresTables::send_with_deferred(const std::string& statements,
+                                                       std::size_t result_count) {
+  std::string sql = std::exchange(deferred_, {});
+  auto checks = std::exchange(deferred_changing_one_row_, {});
+  sql += statements;
+  std::vector<Result> results = db_.execute_all(sql);
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    if (checks[i] && results.at(i).affected_rows() != 1) {
+      throw service_layer::ConcurrencyConflict{"a product's stored version changed"};
+    }
+  }
+  return {std::make_move_iterator(results.end() - static_cast<std::ptrdiff_t>(result_count)),
+          std::make_move_iterator(results.end())};
+}
+
 void PostgresTables::begin() {
   guarded([&] { run_reconnecting(db_, [&] { db_.execute("BEGIN"); }); });
 }
 
 void PostgresTables::commit() {
-  guarded([&] { db_.execute("COMMIT"); });
+  guarded([&] { send_with_deferred("COMMIT", 1); });
 }
 
 void PostgresTables::rollback() noexcept {
+  deferred_.clear();
+  deferred_changing_one_row_.clear();
   try {
     db_.execute("ROLLBACK");
   } catch (const PostgresError&) {
@@ -62,27 +86,30 @@ std::optional<std::int64_t> PostgresTables::product_version(std::string_view sku
   // The row lock makes concurrent writers of one product take turns instead of colliding; it
   // is held until the group ends.
   return guarded([&]() -> std::optional<std::int64_t> {
-    Result result = db_.run("SELECT version_number FROM products WHERE sku = $1 FOR UPDATE",
-                            {std::string{sku}});
-    if (result.rows() == 0) return std::nullopt;
-    return result.int64(0, 0);
+    auto results = send_with_deferred(
+        "SELECT version_number FROM products WHERE sku = " + text(sku) + " FOR UPDATE", 1);
+    if (results[0].rows() == 0) return std::nullopt;
+    return results[0].int64(0, 0);
   });
 }
 
 Product PostgresTables::load_product(const std::string& sku, std::int64_t version) {
   return guarded([&] {
+    auto results = send_with_deferred(
+        "SELECT reference, purchased_quantity, eta FROM batches WHERE sku = " + text(sku) +
+            ";\nSELECT orderid, qty, batchref FROM allocations WHERE sku = " + text(sku) +
+            " ORDER BY id",
+        2);
+    const Result& rows = results[0];
     std::vector<Batch> batches;
-    Result rows =
-        db_.run("SELECT reference, purchased_quantity, eta FROM batches WHERE sku = $1", {sku});
     for (int row = 0; row < rows.rows(); ++row) {
       std::optional<Date> eta;
-      if (auto text = rows.optional_text(row, 2)) eta = Date::parse_iso(*text);
+      if (auto iso = rows.optional_text(row, 2)) eta = Date::parse_iso(*iso);
       batches.emplace_back(rows.text(row, 0), sku, rows.int64(row, 1), eta);
     }
     std::unordered_map<std::string, Batch*> by_reference;
     for (Batch& batch : batches) by_reference.emplace(batch.reference(), &batch);
-    Result lines =
-        db_.run("SELECT orderid, qty, batchref FROM allocations WHERE sku = $1 ORDER BY id", {sku});
+    const Result& lines = results[1];
     for (int row = 0; row < lines.rows(); ++row) {
       by_reference.at(lines.text(row, 2))
           ->allocate(OrderLine{lines.text(row, 0), sku, lines.int64(row, 1)});
@@ -93,103 +120,89 @@ Product PostgresTables::load_product(const std::string& sku, std::int64_t versio
 
 std::optional<std::string> PostgresTables::sku_of_batch(std::string_view reference) {
   return guarded([&]() -> std::optional<std::string> {
-    Result result =
-        db_.run("SELECT sku FROM batches WHERE reference = $1", {std::string{reference}});
-    if (result.rows() == 0) return std::nullopt;
-    return result.text(0, 0);
+    auto results =
+        send_with_deferred("SELECT sku FROM batches WHERE reference = " + text(reference), 1);
+    if (results[0].rows() == 0) return std::nullopt;
+    return results[0].text(0, 0);
   });
 }
 
 bool PostgresTables::store_version(const std::string& sku, std::optional<std::int64_t> expected,
                                    std::int64_t version) {
-  return guarded([&] {
-    if (expected) {
-      return db_.run(
-                    "UPDATE products SET version_number = $1 WHERE sku = $2 AND version_number = "
-                    "$3",
-                    {number(version), sku, number(*expected)})
-                 .affected_rows() == 1;
-    }
-    return db_.run(
-                  "INSERT INTO products (sku, version_number) VALUES ($1, $2) ON CONFLICT DO "
-                  "NOTHING",
-                  {sku, number(version)})
-               .affected_rows() == 1;
-  });
+  if (expected) {
+    defer("UPDATE products SET version_number = " + number(version) + " WHERE sku = " + text(sku) +
+              " AND version_number = " + number(*expected),
+          true);
+  } else {
+    defer("INSERT INTO products (sku, version_number) VALUES (" + text(sku) + ", " +
+              number(version) + ") ON CONFLICT DO NOTHING",
+          true);
+  }
+  return true;
 }
 
 void PostgresTables::store_change(const std::string& sku, const Event& event) {
-  guarded([&] {
-    std::visit(Overloaded{
-                   [&](const events::BatchCreated& e) {
-                     db_.run(
-                         "INSERT INTO batches (reference, sku, purchased_quantity, eta) "
-                         "VALUES ($1, $2, $3, $4)",
-                         {e.ref, sku, number(e.qty), iso(e.eta)});
-                   },
-                   [&](const events::BatchQuantityChanged& e) {
-                     db_.run("UPDATE batches SET purchased_quantity = $1 WHERE reference = $2",
-                             {number(e.qty), e.ref});
-                   },
-                   [&](const events::Allocated& e) {
-                     db_.run(
-                         "INSERT INTO allocations (sku, orderid, qty, batchref) "
-                         "VALUES ($1, $2, $3, $4)",
-                         {sku, e.orderid, number(e.qty), e.batchref});
-                   },
-                   [&](const events::Deallocated& e) {
-                     db_.run("DELETE FROM allocations WHERE sku = $1 AND orderid = $2 AND qty = $3",
-                             {sku, e.orderid, number(e.qty)});
-                   },
-                   [](const events::OutOfStock&) {},
-               },
-               event);
-  });
+  std::visit(
+      Overloaded{
+          [&](const events::BatchCreated& e) {
+            defer("INSERT INTO batches (reference, sku, purchased_quantity, eta) VALUES (" +
+                  text(e.ref) + ", " + text(sku) + ", " + number(e.qty) + ", " + date(e.eta) + ")");
+          },
+          [&](const events::BatchQuantityChanged& e) {
+            defer("UPDATE batches SET purchased_quantity = " + number(e.qty) +
+                  " WHERE reference = " + text(e.ref));
+          },
+          [&](const events::Allocated& e) {
+            defer("INSERT INTO allocations (sku, orderid, qty, batchref) VALUES (" + text(sku) +
+                  ", " + text(e.orderid) + ", " + number(e.qty) + ", " + text(e.batchref) + ")");
+          },
+          [&](const events::Deallocated& e) {
+            defer("DELETE FROM allocations WHERE sku = " + text(sku) +
+                  " AND orderid = " + text(e.orderid) + " AND qty = " + number(e.qty));
+          },
+          [](const events::OutOfStock&) {},
+      },
+      event);
 }
 
 void PostgresTables::store_read_model_change(const ReadModelChange& change) {
-  guarded([&] {
-    std::visit(Overloaded{
-                   [&](const events::Allocated& e) {
-                     db_.run(
-                         "INSERT INTO allocations_view (orderid, sku, qty, batchref) "
-                         "VALUES ($1, $2, $3, $4)",
-                         {e.orderid, e.sku, number(e.qty), e.batchref});
-                   },
-                   [&](const events::Deallocated& e) {
-                     db_.run(
-                         "DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view "
-                         "WHERE orderid = $1 AND sku = $2 AND qty = $3 AND batchref = $4 LIMIT 1)",
-                         {e.orderid, e.sku, number(e.qty), e.batchref});
-                   },
-                   [&](const events::BatchCreated& e) {
-                     db_.run(
-                         "INSERT INTO batches_view (reference, sku, eta, purchased_quantity, "
-                         "available_quantity) VALUES ($1, $2, $3, $4, $4)",
-                         {e.ref, e.sku, iso(e.eta), number(e.qty)});
-                   },
-                   [&](const events::BatchQuantityChanged& e) {
-                     db_.run(
-                         "UPDATE batches_view SET available_quantity = available_quantity + ($1 - "
-                         "purchased_quantity), purchased_quantity = $1 WHERE reference = $2",
-                         {number(e.qty), e.ref});
-                   },
-                   [&](const AvailableQuantityDelta& d) {
-                     db_.run(
-                         "UPDATE batches_view SET available_quantity = available_quantity + $1 "
-                         "WHERE reference = $2",
-                         {number(d.delta), d.batch_reference});
-                   },
-               },
-               change);
-  });
+  std::visit(
+      Overloaded{
+          [&](const events::Allocated& e) {
+            defer("INSERT INTO allocations_view (orderid, sku, qty, batchref) VALUES (" +
+                  text(e.orderid) + ", " + text(e.sku) + ", " + number(e.qty) + ", " +
+                  text(e.batchref) + ")");
+          },
+          [&](const events::Deallocated& e) {
+            defer(
+                "DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view "
+                "WHERE orderid = " +
+                text(e.orderid) + " AND sku = " + text(e.sku) + " AND qty = " + number(e.qty) +
+                " AND batchref = " + text(e.batchref) + " LIMIT 1)");
+          },
+          [&](const events::BatchCreated& e) {
+            defer(
+                "INSERT INTO batches_view (reference, sku, eta, purchased_quantity, "
+                "available_quantity) VALUES (" +
+                text(e.ref) + ", " + text(e.sku) + ", " + date(e.eta) + ", " + number(e.qty) +
+                ", " + number(e.qty) + ")");
+          },
+          [&](const events::BatchQuantityChanged& e) {
+            defer("UPDATE batches_view SET available_quantity = available_quantity + (" +
+                  number(e.qty) + " - purchased_quantity), purchased_quantity = " + number(e.qty) +
+                  " WHERE reference = " + text(e.ref));
+          },
+          [&](const AvailableQuantityDelta& d) {
+            defer("UPDATE batches_view SET available_quantity = available_quantity + " +
+                  number(d.delta) + " WHERE reference = " + text(d.batch_reference));
+          },
+      },
+      change);
 }
 
 void PostgresTables::store_in_outbox(const Event& event) {
-  guarded([&] {
-    db_.run("INSERT INTO outbox (event, payload) VALUES ($1, $2)",
-            {std::string{event_name(event)}, to_json(event)});
-  });
+  defer("INSERT INTO outbox (event, payload) VALUES (" + text(event_name(event)) + ", " +
+        text(to_json(event)) + ")");
 }
 
 std::unique_ptr<service_layer::UnitOfWork> open_unit_of_work(const std::string& url) {

@@ -10,7 +10,9 @@
 namespace allocation::adapters::postgres {
 
 // The writer's tables on a PostgreSQL server. A group is one READ COMMITTED transaction that
-// locks each product row it reads, so processes writing one product take turns. What can
+// locks each product row it reads, so processes writing one product take turns. Writes are
+// deferred and sent in the same round trip as the next read or the COMMIT, so a command costs
+// about one round trip. What can
 // still collide (a product or batch created by two processes at once, a deadlock between
 // groups that lock products in different orders) is reported as ConcurrencyConflict so that
 // the group is handled again. COMMIT is durable (synchronous_commit=on), so sync() has
@@ -35,7 +37,17 @@ class PostgresTables final : public Tables {
   void store_in_outbox(const domain::Event& event) override;
 
  private:
+  std::string text(std::string_view value) const;
+  std::string date(const std::optional<domain::Date>& value) const;
+  // Queues a write; `must_change_one_row` makes a mismatch a ConcurrencyConflict.
+  void defer(std::string statement, bool must_change_one_row = false);
+  // Sends the deferred writes and then `statements`, in one round trip; returns the results
+  // of the last `result_count` statements.
+  std::vector<Result> send_with_deferred(const std::string& statements, std::size_t result_count);
+
   Connection db_;
+  std::string deferred_;
+  std::vector<bool> deferred_changing_one_row_;
 };
 
 // The unit of work over a PostgreSQL database.
