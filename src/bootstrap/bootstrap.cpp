@@ -9,11 +9,14 @@
 #include "adapters/postgres/outbox_store.hpp"
 #include "adapters/postgres/read_model.hpp"
 #include "adapters/postgres/tables.hpp"
+#include "adapters/postgres/token_store.hpp"
 #include "adapters/redis/publisher.hpp"
 #include "adapters/sqlite/connection.hpp"
 #include "adapters/sqlite/outbox_store.hpp"
 #include "adapters/sqlite/read_model.hpp"
 #include "adapters/sqlite/tables.hpp"
+#include "adapters/sqlite/token_store.hpp"
+#include "adapters/tokens.hpp"
 #include "domain/overloaded.hpp"
 #include "service_layer/handlers.hpp"
 
@@ -113,6 +116,10 @@ Service::Service(const ServiceSettings& settings) {
       std::make_unique<service_layer::MessageBus>(*uow_, service_layer::default_event_handlers());
   committer_ = std::make_unique<service_layer::GroupCommitter>(*uow_, *bus_, settings.limits);
   DatabaseUrl url = parse_database_url(settings.database_url);
+  if (settings.authentication) {
+    authenticator_ = std::make_unique<adapters::TokenAuthenticator>(
+        open_token_store(settings.database_url), std::chrono::milliseconds{1000});
+  }
   if (settings.redis) {
     relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
         open_outbox_store(url),
@@ -127,6 +134,38 @@ Service::Service(const ServiceSettings& settings) {
             settings.smtp->url, settings.smtp->sender, settings.smtp->recipient}),
         service_layer::OutboxRelay::Settings{.event_name = "OutOfStock"}));
   }
+}
+
+std::unique_ptr<service_layer::TokenStore> open_token_store(const std::string& database_url) {
+  return std::visit(
+      Overloaded{
+          [](const SqliteDatabase& database) -> std::unique_ptr<service_layer::TokenStore> {
+            try {
+              return std::make_unique<adapters::sqlite::SqliteTokenStore>(database.path);
+            } catch (const adapters::sqlite::SqliteError& error) {
+              throw InvalidConfiguration{"cannot open database " + database.path + ": " +
+                                         error.what()};
+            }
+          },
+          [](const PostgresDatabase& database) -> std::unique_ptr<service_layer::TokenStore> {
+            try {
+              return std::make_unique<adapters::postgres::PostgresTokenStore>(database.url);
+            } catch (const adapters::postgres::PostgresError& error) {
+              throw InvalidConfiguration{std::string{"cannot open database: "} + error.what()};
+            }
+          },
+      },
+      parse_database_url(database_url));
+}
+
+std::string create_token(service_layer::TokenStore& store, const std::string& name,
+                         service_layer::Role role) {
+  std::string token = adapters::new_token();
+  if (!store.create(name, role, adapters::token_hash(token))) {
+    throw InvalidConfiguration{"a token named '" + name +
+                               "' already exists (names are not reused)"};
+  }
+  return token;
 }
 
 Service::~Service() { committer_->stop(); }

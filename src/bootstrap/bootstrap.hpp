@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "service_layer/group_committer.hpp"
+#include "service_layer/identity.hpp"
 #include "service_layer/message_bus.hpp"
 #include "service_layer/outbox_relay.hpp"
 #include "service_layer/read_model.hpp"
@@ -60,6 +61,8 @@ struct SmtpSettings {
 
 struct ServiceSettings {
   std::string database_url;
+  // With authentication, every request needs a bearer token of a sufficient role.
+  bool authentication = false;
   // Without Redis, Allocated events wait in the outbox; without SMTP, OutOfStock ones do.
   std::optional<RedisAddress> redis;
   std::optional<SmtpSettings> smtp;
@@ -78,6 +81,9 @@ class Service {
   // Not thread-safe: use from one thread at a time.
   service_layer::ReadModel& read_model() { return *read_model_; }
 
+  // Null when authentication is off.
+  const service_layer::Authenticator* authenticator() const { return authenticator_.get(); }
+
   // Handles what was already submitted, then stops taking commands.
   void stop();
 
@@ -87,6 +93,14 @@ class Service {
   std::unique_ptr<service_layer::GroupCommitter> committer_;
   std::unique_ptr<service_layer::ReadModel> read_model_;
   std::vector<std::unique_ptr<service_layer::OutboxRelay>> relays_;
+  std::unique_ptr<service_layer::Authenticator> authenticator_;
 };
+
+// API tokens in the database of `database_url` (created and migrated as needed). Each throws
+// InvalidConfiguration naming the problem.
+std::unique_ptr<service_layer::TokenStore> open_token_store(const std::string& database_url);
+// Stores a new token's hash and returns the token, which is not kept anywhere.
+std::string create_token(service_layer::TokenStore& store, const std::string& name,
+                         service_layer::Role role);
 
 }  // namespace allocation::bootstrap

@@ -21,8 +21,10 @@ def free_port():
 
 
 class Server:
-    def __init__(self, database_path, port=None, extra_env=None, database_url=None):
+    def __init__(self, database_path, port=None, extra_env=None, database_url=None,
+                 health_headers=None):
         self.database_path = database_path
+        self.health_headers = health_headers or {}
         self.database_url = database_url or f"sqlite:///{database_path}"
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -42,7 +44,8 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}: {self.logs()}")
             try:
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                if requests.get(f"{self.url}/healthz", timeout=1,
+                                headers=self.health_headers).status_code == 200:
                     return self
             except requests.ConnectionError:
                 time.sleep(0.05)

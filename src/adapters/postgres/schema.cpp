@@ -63,6 +63,16 @@ CREATE TABLE outbox (
 ALTER TABLE outbox ADD COLUMN delivered_at TIMESTAMPTZ;
 CREATE INDEX outbox_undelivered ON outbox (event, id) WHERE delivered_at IS NULL;
 )sql",
+    R"sql(
+-- API tokens, only as hashes; a name is never reused, revoked tokens stay for the record.
+CREATE TABLE tokens (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  revoked_at TIMESTAMPTZ
+);
+)sql",
 };
 
 // Any constant shared by every process that migrates this schema.

@@ -10,6 +10,7 @@
 #include "bootstrap/bootstrap.hpp"
 #include "entrypoints/http/server.hpp"
 #include "entrypoints/redis/consumer.hpp"
+#include "service_layer/identity.hpp"
 
 namespace {
 
@@ -21,6 +22,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:5005";
   std::string database = default_database;
   std::string log_level = "info";
+  std::string auth = "off";
   std::string redis;
   std::string smtp;
   std::string smtp_from = "allocations@example.com";
@@ -82,23 +84,63 @@ int serve(const ServeOptions& options) {
 
   bootstrap::ServiceSettings service_settings;
   service_settings.database_url = options.database;
+  service_settings.authentication = options.auth == "on";
   if (!options.redis.empty()) service_settings.redis = bootstrap::parse_redis_url(options.redis);
   if (!options.smtp.empty()) {
     service_settings.smtp =
         bootstrap::SmtpSettings{options.smtp, options.smtp_from, options.smtp_to};
   }
   bootstrap::Service service{service_settings};
+  settings.authenticator = service.authenticator();
   entrypoints::http::HttpServer server{service.commands(), service.read_model(), settings};
   std::optional<entrypoints::redis::RedisConsumer> consumer;
   if (service_settings.redis) {
     consumer.emplace(service_settings.redis->host, service_settings.redis->port,
                      service.commands());
   }
-  spdlog::info("msg=\"serving\" database=\"{}\" redis=\"{}\" smtp=\"{}\"",
-               redacted(options.database), options.redis, options.smtp);
+  spdlog::info("msg=\"serving\" database=\"{}\" redis=\"{}\" smtp=\"{}\" auth={}",
+               redacted(options.database), options.redis, options.smtp, options.auth);
   server.run();
   service.stop();
   spdlog::info("msg=\"stopped\"");
+  return 0;
+}
+
+struct TokenOptions {
+  std::string database = default_database;
+  std::string name;
+  std::string role;
+};
+
+int create_token(const TokenOptions& options) {
+  auto role = service_layer::parse_role(options.role);
+  if (!role) throw UsageError{"--role must be reader, allocator or admin"};
+  if (options.database == default_database) std::filesystem::create_directories("data");
+  auto store = bootstrap::open_token_store(options.database);
+  std::string token = bootstrap::create_token(*store, options.name, *role);
+  std::cout << "Created token '" << options.name << "' with role " << options.role
+            << ". It is shown only this once:\n"
+            << token << "\n";
+  return 0;
+}
+
+int list_tokens(const TokenOptions& options) {
+  auto store = bootstrap::open_token_store(options.database);
+  std::cout << "NAME\tROLE\tCREATED\n";
+  for (const auto& record : store->active()) {
+    std::cout << record.name << "\t" << service_layer::role_name(record.role) << "\t"
+              << record.created_at << "\n";
+  }
+  return 0;
+}
+
+int revoke_token(const TokenOptions& options) {
+  auto store = bootstrap::open_token_store(options.database);
+  if (!store->revoke(options.name)) {
+    std::cerr << "allocation: no active token named '" << options.name << "'\n";
+    return 1;
+  }
+  std::cout << "Revoked token '" << options.name << "'\n";
   return 0;
 }
 
@@ -153,6 +195,39 @@ int main(int argc, char** argv) {
       ->envname("ALLOCATION_READ_TIMEOUT_MS")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
 
+  serve_command
+      ->add_option("--auth", serve_options.auth,
+                   "on: every request needs Authorization: Bearer <token> (see `allocation "
+                   "token`); off: loopback addresses only")
+      ->envname("ALLOCATION_AUTH")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+
+  TokenOptions token_options;
+  CLI::App* token_command = app.add_subcommand("token", "Manage API tokens");
+  token_command->require_subcommand(1);
+  auto add_database = [&](CLI::App* command) {
+    command
+        ->add_option("--database", token_options.database,
+                     "sqlite:///ABSOLUTE/PATH, sqlite://RELATIVE/PATH or "
+                     "postgresql://USER:PASS@HOST:PORT/DB")
+        ->envname("ALLOCATION_DATABASE")
+        ->capture_default_str();
+  };
+  CLI::App* create_command =
+      token_command->add_subcommand("create", "Create a token and print it once, as the last line");
+  add_database(create_command);
+  create_command->add_option("--role", token_options.role, "reader, allocator or admin")
+      ->required()
+      ->check(CLI::IsMember({"reader", "allocator", "admin"}));
+  create_command->add_option("--name", token_options.name, "A name for the token, never reused")
+      ->required();
+  CLI::App* list_command = token_command->add_subcommand("list", "List the active tokens");
+  add_database(list_command);
+  CLI::App* revoke_command = token_command->add_subcommand("revoke", "Revoke a token");
+  add_database(revoke_command);
+  revoke_command->add_option("name", token_options.name, "The token's name")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -162,6 +237,9 @@ int main(int argc, char** argv) {
 
   try {
     if (*serve_command) return serve(serve_options);
+    if (*create_command) return create_token(token_options);
+    if (*list_command) return list_tokens(token_options);
+    if (*revoke_command) return revoke_token(token_options);
   } catch (const UsageError& error) {
     std::cerr << "allocation: " << error.what() << "\n";
     return 2;

@@ -146,6 +146,12 @@ void HttpServer::Impl::bind() {
       asio::ip::make_address(settings.host == "localhost" ? "127.0.0.1" : settings.host, error);
   std::string name = settings.host + ":" + std::to_string(settings.port);
   if (error) throw ListenError{"cannot listen on " + name + ": not an IP address"};
+  if (settings.authenticator == nullptr && !address.is_loopback()) {
+    throw ListenError{"refusing to listen on " + name +
+                      " without authentication: anyone who reaches it could change stock. "
+                      "Use --auth on (tokens come from `allocation token create`), or listen on "
+                      "127.0.0.1"};
+  }
   tcp::endpoint endpoint{address, settings.port};
   if (acceptor.open(endpoint.protocol(), error) ||
       acceptor.set_option(tcp::acceptor::reuse_address(true), error) ||
@@ -222,10 +228,40 @@ awaitable<void> HttpServer::Impl::serve(tcp::socket socket) {
 }
 
 awaitable<Response> HttpServer::Impl::route(const Request& request) {
+  std::optional<service_layer::Identity> identity;
+  if (settings.authenticator != nullptr) {
+    auto refuse = [](std::string_view message) {
+      Response response = message_response(bhttp::status::unauthorized, message);
+      response.set(bhttp::field::www_authenticate, "Bearer");
+      return response;
+    };
+    auto authorization = request[bhttp::field::authorization];
+    if (authorization.empty()) {
+      co_return refuse("authentication required: send Authorization: Bearer <token>");
+    }
+    constexpr std::string_view scheme = "Bearer ";
+    if (!authorization.starts_with(scheme)) {
+      co_return refuse("unsupported authorization scheme: send Authorization: Bearer <token>");
+    }
+    identity = settings.authenticator->authenticate(authorization.substr(scheme.size()));
+    if (!identity) co_return refuse("invalid or revoked token");
+  }
+
   auto url = boost::urls::parse_origin_form(request.target());
   if (!url) co_return message_response(bhttp::status::bad_request, "malformed request target");
   std::vector<std::string> segments(url->segments().begin(), url->segments().end());
   auto method = request.method();
+
+  // Refuses a route to a token whose role is below `needed`.
+  auto permitted = [&](service_layer::Role needed) -> std::optional<Response> {
+    if (!identity || identity->role >= needed) return std::nullopt;
+    return message_response(
+        bhttp::status::forbidden,
+        "a token of role " + std::string{service_layer::role_name(identity->role)} + " may not " +
+            std::string{request.method_string()} + " " + std::string{url->path()} +
+            "; it needs role " + std::string{service_layer::role_name(needed)});
+  };
+  using service_layer::Role;
 
   auto only = [&](bhttp::verb allowed) -> std::optional<Response> {
     if (method == allowed) return std::nullopt;
@@ -241,16 +277,19 @@ awaitable<Response> HttpServer::Impl::route(const Request& request) {
     const std::string& name = segments[0];
     if (name == "add_batch") {
       if (auto refusal = only(bhttp::verb::post)) co_return *refusal;
+      if (auto refusal = permitted(Role::admin)) co_return *refusal;
       co_return co_await handle_command(decode_create_batch(request.body(), settings.input),
                                         bhttp::status::created);
     }
     if (name == "allocate") {
       if (auto refusal = only(bhttp::verb::post)) co_return *refusal;
+      if (auto refusal = permitted(Role::allocator)) co_return *refusal;
       co_return co_await handle_command(decode_allocate(request.body(), settings.input),
                                         bhttp::status::accepted);
     }
     if (name == "change_batch_quantity") {
       if (auto refusal = only(bhttp::verb::post)) co_return *refusal;
+      if (auto refusal = permitted(Role::admin)) co_return *refusal;
       co_return co_await handle_command(
           decode_change_batch_quantity(request.body(), settings.input), bhttp::status::ok);
     }
@@ -261,10 +300,12 @@ awaitable<Response> HttpServer::Impl::route(const Request& request) {
   }
   if (segments.size() == 2 && segments[0] == "allocations") {
     if (auto refusal = only(bhttp::verb::get)) co_return *refusal;
+    if (auto refusal = permitted(Role::reader)) co_return *refusal;
     co_return co_await get_allocations(segments[1]);
   }
   if (segments.size() == 2 && segments[0] == "products") {
     if (auto refusal = only(bhttp::verb::get)) co_return *refusal;
+    if (auto refusal = permitted(Role::reader)) co_return *refusal;
     co_return co_await get_product(segments[1]);
   }
   co_return message_response(

@@ -9,6 +9,7 @@
 
 #include "entrypoints/http/request_decoding.hpp"
 #include "service_layer/group_committer.hpp"
+#include "service_layer/identity.hpp"
 #include "service_layer/read_model.hpp"
 
 namespace allocation::entrypoints::http {
@@ -24,6 +25,9 @@ struct ServerSettings {
   // After SIGINT or SIGTERM, in-flight requests get this long to finish.
   std::chrono::milliseconds shutdown_grace{10'000};
   InputLimits input;
+  // With an authenticator, every request needs a bearer token of a sufficient role; without
+  // one, the server listens on loopback addresses only.
+  const service_layer::Authenticator* authenticator = nullptr;
 };
 
 class ListenError : public std::runtime_error {
@@ -35,7 +39,8 @@ class ListenError : public std::runtime_error {
 // own and commands handed to the group committer; the loop itself never waits on storage.
 class HttpServer {
  public:
-  // Binds the listening socket; throws ListenError naming the address and the reason.
+  // Binds the listening socket; throws ListenError naming the address and the reason, also
+  // when asked to listen beyond loopback without authentication.
   HttpServer(service_layer::GroupCommitter& commands, service_layer::ReadModel& read_model,
              ServerSettings settings);
   HttpServer(const HttpServer&) = delete;

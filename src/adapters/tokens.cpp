@@ -1,0 +1,96 @@
+#include "adapters/tokens.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+#include <sys/random.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace allocation::adapters {
+
+namespace {
+
+std::string hex(const unsigned char* bytes, std::size_t size) {
+  constexpr char digits[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    text += digits[bytes[i] >> 4];
+    text += digits[bytes[i] & 0xf];
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string new_token() {
+  std::array<unsigned char, 32> random{};
+  std::size_t filled = 0;
+  while (filled < random.size()) {
+    ssize_t got = ::getrandom(random.data() + filled, random.size() - filled, 0);
+    if (got < 0) throw std::runtime_error{"cannot read random bytes from the kernel"};
+    filled += static_cast<std::size_t>(got);
+  }
+  return "alloc_" + hex(random.data(), random.size());
+}
+
+std::string token_hash(std::string_view token) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  if (EVP_Digest(token.data(), token.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error{"SHA-256 failed"};
+  }
+  return hex(digest.data(), size);
+}
+
+TokenAuthenticator::TokenAuthenticator(std::unique_ptr<service_layer::TokenStore> store,
+                                       std::chrono::milliseconds refresh)
+    : store_{std::move(store)}, refresh_{refresh} {
+  reload();
+  thread_ = std::thread{[this] { run(); }};
+}
+
+TokenAuthenticator::~TokenAuthenticator() {
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void TokenAuthenticator::reload() {
+  std::unordered_map<std::string, service_layer::Identity> fresh;
+  for (auto& [hash, identity] : store_->active_hashes()) fresh.emplace(hash, identity);
+  std::unique_lock lock{tokens_mutex_};
+  identities_by_hash_ = std::move(fresh);
+}
+
+void TokenAuthenticator::run() {
+  std::unique_lock lock{mutex_};
+  while (!wake_.wait_for(lock, refresh_, [&] { return stopping_; })) {
+    try {
+      reload();
+    } catch (const std::exception& error) {
+      spdlog::warn("msg=\"tokens not reloaded; keeping the last ones\" error=\"{}\"", error.what());
+    }
+  }
+}
+
+std::optional<service_layer::Identity> TokenAuthenticator::authenticate(
+    std::string_view bearer_token) const {
+  // Only hashes are compared, never the secret itself, and the final comparison takes the
+  // same time whatever the bytes.
+  std::string presented = token_hash(bearer_token);
+  std::shared_lock lock{tokens_mutex_};
+  auto found = identities_by_hash_.find(presented);
+  if (found == identities_by_hash_.end()) return std::nullopt;
+  if (CRYPTO_memcmp(found->first.data(), presented.data(), presented.size()) != 0) {
+    return std::nullopt;
+  }
+  return found->second;
+}
+
+}  // namespace allocation::adapters

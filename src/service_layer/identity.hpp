@@ -1,0 +1,52 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace allocation::service_layer {
+
+// What a token may do; each role may do everything the ones before it may.
+enum class Role {
+  reader,     // read routes
+  allocator,  // allocate, and read
+  admin,      // batches, quantity changes, and everything else
+};
+
+std::optional<Role> parse_role(std::string_view text);
+std::string_view role_name(Role role);
+
+struct Identity {
+  std::string name;
+  Role role = Role::reader;
+  friend bool operator==(const Identity&, const Identity&) = default;
+};
+
+struct TokenRecord {
+  std::string name;
+  Role role = Role::reader;
+  std::string created_at;
+};
+
+// API tokens, stored only as hashes.
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
+  // False when a token of that name exists (revoked ones included: names are never reused).
+  virtual bool create(const std::string& name, Role role, const std::string& token_hash) = 0;
+  // False when no active token has that name.
+  virtual bool revoke(const std::string& name) = 0;
+  virtual std::vector<TokenRecord> active() = 0;
+  // The active tokens, by hash.
+  virtual std::vector<std::pair<std::string, Identity>> active_hashes() = 0;
+};
+
+// Tells who presents a bearer token, without waiting on storage.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  virtual std::optional<Identity> authenticate(std::string_view bearer_token) const = 0;
+};
+
+}  // namespace allocation::service_layer
