@@ -118,53 +118,71 @@ def test_out_of_stock_sends_an_email(server_with_events):
     assert mail.get_payload().strip() == f"Out of stock for {sku}"
 
 
-def start_redis(port, directory):
-    process = subprocess.Popen(
-        [os.environ["ALLOCATION_TEST_REDIS_SERVER"], "--bind", "127.0.0.1", "--port", str(port),
-         "--save", "", "--appendonly", "no", "--dir", str(directory)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return process
-        except OSError:
-            time.sleep(0.01)
-    raise RuntimeError("redis-server did not start")
+class PrivateRedis:
+    """A redis-server of the test's own, which the test may stop and start again."""
+
+    def __init__(self, directory):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}"
+        self.directory = directory
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [os.environ["ALLOCATION_TEST_REDIS_SERVER"], "--bind", "127.0.0.1",
+             "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                return
+            except OSError:
+                time.sleep(0.01)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
 
 
-def test_events_raised_while_redis_is_down_are_delivered_when_it_is_back(tmp_path):
-    redis_port = free_port()
-    private_redis = start_redis(redis_port, tmp_path)
+@pytest.fixture
+def redis_and_server(tmp_path):
+    """A private Redis, and a server on SQLite that uses it."""
+    private_redis = PrivateRedis(tmp_path)
+    private_redis.start()
     server = Server(str(tmp_path / "allocation.db"),
-                    extra_env={"ALLOCATION_REDIS": f"redis://127.0.0.1:{redis_port}"}).start()
-    try:
-        api = ApiClient(server.url)
-        sku, batch = random_sku(), random_batchref()
-        api.post_to_add_batch(batch, sku, 100, None)
-        private_redis.terminate()
-        private_redis.wait(timeout=10)
+                    extra_env={"ALLOCATION_REDIS": private_redis.url}).start()
+    yield private_redis, server
+    server.stop()
+    private_redis.stop()
 
-        orders = [random_orderid(i) for i in range(20)]
-        for orderid in orders:
-            assert api.post_to_allocate(orderid, sku, 1).status_code == 202
 
-        private_redis = start_redis(redis_port, tmp_path)
-        subscription = redis_client(f"redis://127.0.0.1:{redis_port}").pubsub(
-            ignore_subscribe_messages=True)
-        subscription.subscribe("line_allocated")
-        seen = set()
+def test_events_raised_while_redis_is_down_are_delivered_when_it_is_back(redis_and_server):
+    private_redis, server = redis_and_server
+    api = ApiClient(server.url)
+    sku, batch = random_sku(), random_batchref()
+    api.post_to_add_batch(batch, sku, 100, None)
+    private_redis.stop()
 
-        def all_delivered():
-            message = subscription.get_message(timeout=0.2)
-            if message:
-                seen.add(json.loads(message["data"])["orderid"])
-            return seen >= set(orders)
+    orders = [random_orderid(i) for i in range(20)]
+    for orderid in orders:
+        assert api.post_to_allocate(orderid, sku, 1).status_code == 202
 
-        wait_for(all_delivered, seconds=20)
-    finally:
-        server.stop()
-        private_redis.terminate()
-        private_redis.wait(timeout=10)
+    private_redis.start()
+    subscription = redis_client(private_redis.url).pubsub(ignore_subscribe_messages=True)
+    subscription.subscribe("line_allocated")
+    seen = set()
+
+    def all_delivered():
+        message = subscription.get_message(timeout=0.2)
+        if message:
+            seen.add(json.loads(message["data"])["orderid"])
+        return seen >= set(orders)
+
+    wait_for(all_delivered, seconds=20)
 
 
 def test_mail_raised_while_the_mail_server_is_down_is_sent_when_it_is_back(tmp_path):
@@ -198,27 +216,18 @@ def test_mail_raised_while_the_mail_server_is_down_is_sent_when_it_is_back(tmp_p
             sink.wait(timeout=10)
 
 
-def test_the_consumer_reconnects_after_redis_restarts(tmp_path):
-    redis_port = free_port()
-    private_redis = start_redis(redis_port, tmp_path)
-    server = Server(str(tmp_path / "allocation.db"),
-                    extra_env={"ALLOCATION_REDIS": f"redis://127.0.0.1:{redis_port}"}).start()
-    try:
-        api = ApiClient(server.url)
-        sku, batch = random_sku(), random_batchref()
-        api.post_to_add_batch(batch, sku, 10, None)
-        private_redis.terminate()
-        private_redis.wait(timeout=10)
-        private_redis = start_redis(redis_port, tmp_path)
-        client = redis_client(f"redis://127.0.0.1:{redis_port}")
+def test_the_consumer_reconnects_after_redis_restarts(redis_and_server):
+    private_redis, server = redis_and_server
+    api = ApiClient(server.url)
+    sku, batch = random_sku(), random_batchref()
+    api.post_to_add_batch(batch, sku, 10, None)
+    private_redis.stop()
+    private_redis.start()
+    client = redis_client(private_redis.url)
 
-        def changed():
-            client.publish("change_batch_quantity", json.dumps({"batchref": batch, "qty": 4}))
-            product = requests.get(f"{server.url}/products/{sku}").json()
-            return product["batches"][0]["purchased"] == 4
+    def changed():
+        client.publish("change_batch_quantity", json.dumps({"batchref": batch, "qty": 4}))
+        product = requests.get(f"{server.url}/products/{sku}").json()
+        return product["batches"][0]["purchased"] == 4
 
-        wait_for(changed, seconds=20)
-    finally:
-        server.stop()
-        private_redis.terminate()
-        private_redis.wait(timeout=10)
+    wait_for(changed, seconds=20)
