@@ -64,6 +64,8 @@ void TableUnitOfWork::commit() {
   read_model_changes_.clear();
   for (const Event& event : outbox_events_) tables_->store_in_outbox(event);
   outbox_events_.clear();
+  for (const Event& event : audit_events_) tables_->store_in_audit(actor(), event);
+  audit_events_.clear();
   collect(std::move(events));
 }
 
@@ -72,6 +74,7 @@ void TableUnitOfWork::forget_unit() {
   in_use_.clear();
   read_model_changes_.clear();
   outbox_events_.clear();
+  audit_events_.clear();
 }
 
 void TableUnitOfWork::rollback() { forget_unit(); }

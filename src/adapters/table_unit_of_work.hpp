@@ -20,13 +20,15 @@ namespace allocation::adapters {
 class TableUnitOfWork final : public service_layer::UnitOfWork,
                               service_layer::ProductRepository,
                               service_layer::ReadModelStore,
-                              service_layer::Outbox {
+                              service_layer::Outbox,
+                              service_layer::AuditLog {
  public:
   explicit TableUnitOfWork(std::unique_ptr<Tables> tables) : tables_{std::move(tables)} {}
 
   service_layer::ProductRepository& products() override { return *this; }
   service_layer::ReadModelStore& read_models() override { return *this; }
   service_layer::Outbox& outbox() override { return *this; }
+  service_layer::AuditLog& audit() override { return *this; }
 
   void begin_group() override;
   void commit() override;
@@ -58,6 +60,7 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   }
 
   void add(const domain::Event& event) override { outbox_events_.push_back(event); }
+  void record(const domain::Event& event) override { audit_events_.push_back(event); }
 
  private:
   struct Cached {
@@ -74,6 +77,7 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   std::unordered_set<std::string> stored_in_group_;
   std::vector<ReadModelChange> read_model_changes_;
   std::vector<domain::Event> outbox_events_;
+  std::vector<domain::Event> audit_events_;
   bool in_group_ = false;
 };
 

@@ -8,6 +8,7 @@
 
 #include "domain/events.hpp"
 #include "domain/product.hpp"
+#include "service_layer/identity.hpp"
 
 namespace allocation::adapters {
 
@@ -47,6 +48,7 @@ class Tables {
   virtual void store_change(const std::string& sku, const domain::Event& event) = 0;
   virtual void store_read_model_change(const ReadModelChange& change) = 0;
   virtual void store_in_outbox(const domain::Event& event) = 0;
+  virtual void store_in_audit(const service_layer::Actor& actor, const domain::Event& event) = 0;
 };
 
 }  // namespace allocation::adapters

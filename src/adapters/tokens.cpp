@@ -6,6 +6,7 @@
 #include <sys/random.h>
 
 #include <array>
+#include <boost/json.hpp>
 #include <stdexcept>
 
 namespace allocation::adapters {
@@ -43,6 +44,12 @@ std::string token_hash(std::string_view token) {
     throw std::runtime_error{"SHA-256 failed"};
   }
   return hex(digest.data(), size);
+}
+
+std::string token_details(const std::string& name, std::optional<service_layer::Role> role) {
+  boost::json::object details{{"name", name}};
+  if (role) details["role"] = service_layer::role_name(*role);
+  return boost::json::serialize(details);
 }
 
 TokenAuthenticator::TokenAuthenticator(std::unique_ptr<service_layer::TokenStore> store,

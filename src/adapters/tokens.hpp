@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -19,6 +20,9 @@ std::string new_token();
 
 // The SHA-256 of a token, in hex: what is stored instead of the token.
 std::string token_hash(std::string_view token);
+
+// The audit record of a token change: its name, and its role when created.
+std::string token_details(const std::string& name, std::optional<service_layer::Role> role);
 
 // Knows the active tokens from memory, re-read from the store every `refresh` on a thread of
 // its own, so that a revoked token stops working within that time and a request never waits

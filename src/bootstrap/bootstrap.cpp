@@ -136,10 +136,14 @@ Service::Service(const ServiceSettings& settings) {
   }
 }
 
-std::unique_ptr<service_layer::TokenStore> open_token_store(const std::string& database_url) {
+namespace {
+
+// Tokens and the audit trail live in one store; `Port` is the side of it the caller needs.
+template <class Port>
+std::unique_ptr<Port> open_token_database(const std::string& database_url) {
   return std::visit(
       Overloaded{
-          [](const SqliteDatabase& database) -> std::unique_ptr<service_layer::TokenStore> {
+          [](const SqliteDatabase& database) -> std::unique_ptr<Port> {
             try {
               return std::make_unique<adapters::sqlite::SqliteTokenStore>(database.path);
             } catch (const adapters::sqlite::SqliteError& error) {
@@ -147,7 +151,7 @@ std::unique_ptr<service_layer::TokenStore> open_token_store(const std::string& d
                                          error.what()};
             }
           },
-          [](const PostgresDatabase& database) -> std::unique_ptr<service_layer::TokenStore> {
+          [](const PostgresDatabase& database) -> std::unique_ptr<Port> {
             try {
               return std::make_unique<adapters::postgres::PostgresTokenStore>(database.url);
             } catch (const adapters::postgres::PostgresError& error) {
@@ -158,10 +162,20 @@ std::unique_ptr<service_layer::TokenStore> open_token_store(const std::string& d
       parse_database_url(database_url));
 }
 
+}  // namespace
+
+std::unique_ptr<service_layer::TokenStore> open_token_store(const std::string& database_url) {
+  return open_token_database<service_layer::TokenStore>(database_url);
+}
+
+std::unique_ptr<service_layer::AuditTrail> open_audit_trail(const std::string& database_url) {
+  return open_token_database<service_layer::AuditTrail>(database_url);
+}
+
 std::string create_token(service_layer::TokenStore& store, const std::string& name,
-                         service_layer::Role role) {
+                         service_layer::Role role, const service_layer::Actor& actor) {
   std::string token = adapters::new_token();
-  if (!store.create(name, role, adapters::token_hash(token))) {
+  if (!store.create(name, role, adapters::token_hash(token), actor)) {
     throw InvalidConfiguration{"a token named '" + name +
                                "' already exists (names are not reused)"};
   }

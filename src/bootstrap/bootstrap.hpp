@@ -96,11 +96,12 @@ class Service {
   std::unique_ptr<service_layer::Authenticator> authenticator_;
 };
 
-// API tokens in the database of `database_url` (created and migrated as needed). Each throws
-// InvalidConfiguration naming the problem.
+// API tokens, and the audit trail, in the database of `database_url` (created and migrated as
+// needed). Each throws InvalidConfiguration naming the problem.
 std::unique_ptr<service_layer::TokenStore> open_token_store(const std::string& database_url);
+std::unique_ptr<service_layer::AuditTrail> open_audit_trail(const std::string& database_url);
 // Stores a new token's hash and returns the token, which is not kept anywhere.
 std::string create_token(service_layer::TokenStore& store, const std::string& name,
-                         service_layer::Role role);
+                         service_layer::Role role, const service_layer::Actor& actor);
 
 }  // namespace allocation::bootstrap

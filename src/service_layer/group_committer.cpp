@@ -16,7 +16,7 @@ GroupCommitter::GroupCommitter(UnitOfWork& uow, MessageBus& bus, Limits limits)
 
 GroupCommitter::~GroupCommitter() { stop(); }
 
-void GroupCommitter::submit(domain::Command command, Completion done) {
+void GroupCommitter::submit(domain::Command command, Completion done, Actor actor) {
   Rejection rejection;
   {
     std::lock_guard lock{mutex_};
@@ -25,7 +25,7 @@ void GroupCommitter::submit(domain::Command command, Completion done) {
     } else if (stopping_ || queue_.size() >= limits_.queued_commands_max) {
       rejection = {ErrorKind::overloaded, "the service is busy or stopping; try again"};
     } else {
-      queue_.push_back(Submission{std::move(command), std::move(done)});
+      queue_.push_back(Submission{std::move(command), std::move(done), std::move(actor)});
       if (queue_.size() == 1) wake_.notify_one();
       return;
     }
@@ -78,7 +78,7 @@ std::vector<Outcome> GroupCommitter::store(std::vector<Submission>& group) {
   do {
     for (std::size_t i = outcomes.size(); i < group.size(); ++i) {
       try {
-        outcomes.emplace_back(bus_.handle(group[i].command));
+        outcomes.emplace_back(bus_.handle(group[i].command, group[i].actor));
       } catch (const StorageUnavailable&) {
         throw;
       } catch (const ConcurrencyConflict&) {

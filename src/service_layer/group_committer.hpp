@@ -55,7 +55,7 @@ class GroupCommitter {
   // Thread-safe. `done` runs on a committer thread once the outcome is final (for a change,
   // once it is durable). When the queue is full, the committer is stopping, or storage has
   // failed to make changes durable, `done` runs at once with a rejection.
-  void submit(domain::Command command, Completion done);
+  void submit(domain::Command command, Completion done, Actor actor = {});
 
   // Handles every command already submitted, then ends the writer thread.
   void stop();
@@ -72,6 +72,7 @@ class GroupCommitter {
   struct Submission {
     domain::Command command;
     Completion done;
+    Actor actor;
   };
 
   struct StoredGroup {

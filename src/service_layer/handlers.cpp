@@ -90,6 +90,16 @@ EventHandlers default_event_handlers() {
   on<events::Deallocated>(table, [](const events::Deallocated& event, UnitOfWork& uow) {
     handlers::allocate(commands::Allocate{event.orderid, event.sku, event.qty}, uow);
   });
+  auto record_in_audit = [](const Event& event, UnitOfWork& uow) {
+    uow.audit().record(event);
+    uow.commit();
+  };
+  for (std::size_t index : {alternative_index<events::BatchCreated, Event>(),
+                            alternative_index<events::BatchQuantityChanged, Event>(),
+                            alternative_index<events::Allocated, Event>(),
+                            alternative_index<events::Deallocated, Event>()}) {
+    table[index].push_back(record_in_audit);
+  }
   on<events::OutOfStock>(table, [](const events::OutOfStock& event, UnitOfWork& uow) {
     uow.outbox().add(event);
     uow.commit();

@@ -33,7 +33,7 @@ CommandResult change_batch_quantity(const domain::commands::ChangeBatchQuantity&
 using EventHandler = std::function<void(const domain::Event&, UnitOfWork&)>;
 using EventHandlers = std::array<std::vector<EventHandler>, std::variant_size_v<domain::Event>>;
 
-// Read models, outbox and reallocation, in the order they run for each event.
+// Read models, outbox, audit and reallocation, in the order they run for each event.
 EventHandlers default_event_handlers();
 
 }  // namespace allocation::service_layer

@@ -23,6 +23,28 @@ struct Identity {
   friend bool operator==(const Identity&, const Identity&) = default;
 };
 
+// On whose behalf a command runs, for the audit trail.
+struct Actor {
+  std::string token_name;  // empty when authentication is off
+  std::string request_id;  // empty when the command did not come from an HTTP request
+  friend bool operator==(const Actor&, const Actor&) = default;
+};
+
+struct AuditEntry {
+  std::string at;
+  std::string token_name;
+  std::string request_id;
+  std::string action;
+  std::string details;
+};
+
+// The append-only record of changes, newest last.
+class AuditTrail {
+ public:
+  virtual ~AuditTrail() = default;
+  virtual std::vector<AuditEntry> recent(std::size_t limit) = 0;
+};
+
 struct TokenRecord {
   std::string name;
   Role role = Role::reader;
@@ -34,9 +56,11 @@ class TokenStore {
  public:
   virtual ~TokenStore() = default;
   // False when a token of that name exists (revoked ones included: names are never reused).
-  virtual bool create(const std::string& name, Role role, const std::string& token_hash) = 0;
+  // Each change is recorded in the audit trail, in the same transaction, as done by `actor`.
+  virtual bool create(const std::string& name, Role role, const std::string& token_hash,
+                      const Actor& actor) = 0;
   // False when no active token has that name.
-  virtual bool revoke(const std::string& name) = 0;
+  virtual bool revoke(const std::string& name, const Actor& actor) = 0;
   virtual std::vector<TokenRecord> active() = 0;
   // The active tokens, by hash.
   virtual std::vector<std::pair<std::string, Identity>> active_hashes() = 0;

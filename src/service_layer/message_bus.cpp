@@ -34,7 +34,8 @@ auto MessageBus::run_unit(Work&& work) {
   }
 }
 
-CommandResult MessageBus::handle(const domain::Command& command) {
+CommandResult MessageBus::handle(const domain::Command& command, const Actor& actor) {
+  uow_.act_for(actor);
   CommandResult result = run_unit([&] {
     return std::visit(
         Overloaded{

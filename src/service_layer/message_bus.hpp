@@ -17,7 +17,7 @@ class MessageBus {
  public:
   MessageBus(UnitOfWork& uow, EventHandlers event_handlers);
 
-  CommandResult handle(const domain::Command& command);
+  CommandResult handle(const domain::Command& command, const Actor& actor = {});
 
   [[nodiscard]] std::uint64_t failed_event_handlers() const { return failed_event_handlers_; }
 

@@ -9,6 +9,7 @@
 
 #include "domain/events.hpp"
 #include "domain/product.hpp"
+#include "service_layer/identity.hpp"
 
 namespace allocation::service_layer {
 
@@ -42,6 +43,13 @@ class Outbox {
   virtual void add(const domain::Event& event) = 0;
 };
 
+// Changes of stock, recorded with the actor of the unit of work that made them.
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  virtual void record(const domain::Event& event) = 0;
+};
+
 // Work is grouped: commands of one group are stored together (commit_group) and made durable
 // together with any other stored groups (sync); each command's part of a group is accepted
 // (commit) or undone (rollback) on its own.
@@ -52,6 +60,11 @@ class UnitOfWork {
   virtual ProductRepository& products() = 0;
   virtual ReadModelStore& read_models() = 0;
   virtual Outbox& outbox() = 0;
+  virtual AuditLog& audit() = 0;
+
+  // The actor of the commands handled from now on.
+  void act_for(Actor actor) { actor_ = std::move(actor); }
+  [[nodiscard]] const Actor& actor() const { return actor_; }
 
   virtual void begin_group() = 0;
   // Accepts the changes made since the last commit or rollback into the group and
@@ -80,6 +93,7 @@ class UnitOfWork {
 
  private:
   std::vector<domain::Event> new_events_;
+  Actor actor_;
 };
 
 }  // namespace allocation::service_layer

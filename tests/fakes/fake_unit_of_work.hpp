@@ -18,6 +18,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
                              service_layer::ProductRepository,
                              service_layer::ReadModelStore,
                              service_layer::Outbox,
+                             service_layer::AuditLog,
                              public service_layer::ReadModel {
  public:
   struct State {
@@ -26,11 +27,13 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     std::map<std::string, service_layer::BatchView, std::less<>> batches_view;
     std::map<std::string, std::string, std::less<>> batch_skus;
     std::vector<domain::Event> outbox;
+    std::vector<std::pair<service_layer::Actor, domain::Event>> audit;
   };
 
   service_layer::ProductRepository& products() override { return *this; }
   service_layer::ReadModelStore& read_models() override { return *this; }
   service_layer::Outbox& outbox() override { return *this; }
+  service_layer::AuditLog& audit() override { return *this; }
 
   void begin_group() override { accepted_ = durable_ = working_; }
   void commit() override {
@@ -101,6 +104,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
   }
 
   void add(const domain::Event& event) override { working_.outbox.push_back(event); }
+  void record(const domain::Event& event) override { working_.audit.emplace_back(actor(), event); }
 
   std::vector<service_layer::AllocationView> allocations_for_order(
       std::string_view orderid) override {

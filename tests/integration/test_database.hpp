@@ -22,6 +22,8 @@ class TestDatabase {
   [[nodiscard]] virtual std::string url() const = 0;
   // The first column of the first row of a query, as an integer.
   virtual std::int64_t scalar(const char* sql) = 0;
+  // Runs statements that return no rows; throws what the engine's connection throws.
+  virtual void execute(const char* sql) = 0;
 
   // "sqlite" or "postgresql"; PostgreSQL needs ALLOCATION_TEST_POSTGRES_URL (set by
   // scripts/with-test-servers) and fails the test without it.
@@ -48,6 +50,7 @@ class TestSqliteDatabase final : public TestDatabase {
     select->step();
     return select->int64(0);
   }
+  void execute(const char* sql) override { adapters::sqlite::Connection{path()}.execute(sql); }
 
  private:
   std::filesystem::path directory_;
@@ -70,6 +73,7 @@ class TestPostgresDatabase final : public TestDatabase {
     auto result = db.run(sql);
     return result.int64(0, 0);
   }
+  void execute(const char* sql) override { adapters::postgres::Connection{url()}.execute(sql); }
 
  private:
   static std::string server_url() {
@@ -94,10 +98,11 @@ inline std::unique_ptr<TestDatabase> TestDatabase::create(const std::string& eng
 struct Writer {
   explicit Writer(const std::string& url) : storage{bootstrap::open_storage(url)} {}
 
-  service_layer::CommandResult handle(const domain::Command& command) {
+  service_layer::CommandResult handle(const domain::Command& command,
+                                      const service_layer::Actor& actor = {}) {
     uow().begin_group();
     try {
-      auto result = bus.handle(command);
+      auto result = bus.handle(command, actor);
       uow().commit_group();
       return result;
     } catch (...) {

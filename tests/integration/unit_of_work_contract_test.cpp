@@ -113,6 +113,39 @@ TEST_P(UnitOfWorkContract, AQuantityChangeIsStoredWithItsReallocations) {
   reopened.uow().rollback_group();
 }
 
+TEST_P(UnitOfWorkContract, ChangesOfStockAndTokensAreAuditedWithWhoMadeThem) {
+  Writer writer{database->url()};
+  writer.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt}, Actor{"ops", "req-1"});
+  writer.handle(commands::Allocate{"o1", "LAMP", 3}, Actor{"shop", "req-2"});
+  auto tokens = bootstrap::open_token_store(database->url());
+  bootstrap::create_token(*tokens, "shop", Role::allocator, Actor{"", "cli:root"});
+  tokens->revoke("shop", Actor{"", "cli:root"});
+
+  auto entries = bootstrap::open_audit_trail(database->url())->recent(10);
+  ASSERT_EQ(entries.size(), 4U);
+  auto summary = [](const AuditEntry& entry) {
+    return entry.token_name + " " + entry.request_id + " " + entry.action + " " + entry.details;
+  };
+  EXPECT_EQ(summary(entries[0]),
+            "ops req-1 BatchCreated {\"ref\":\"b1\",\"sku\":\"LAMP\",\"qty\":10,\"eta\":null}");
+  EXPECT_EQ(summary(entries[1]),
+            "shop req-2 Allocated "
+            "{\"orderid\":\"o1\",\"sku\":\"LAMP\",\"qty\":3,\"batchref\":\"b1\"}");
+  EXPECT_EQ(summary(entries[2]),
+            " cli:root TokenCreated {\"name\":\"shop\",\"role\":\"allocator\"}");
+  EXPECT_EQ(summary(entries[3]), " cli:root TokenRevoked {\"name\":\"shop\"}");
+  EXPECT_FALSE(entries[0].at.empty());
+  EXPECT_EQ(bootstrap::open_audit_trail(database->url())->recent(1)[0].action, "TokenRevoked");
+}
+
+TEST_P(UnitOfWorkContract, TheAuditTrailCannotBeRewritten) {
+  Writer{database->url()}.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt},
+                                 Actor{"ops", "req-1"});
+  EXPECT_ANY_THROW(database->execute("UPDATE audit SET token_name = 'someone-else'"));
+  EXPECT_ANY_THROW(database->execute("DELETE FROM audit"));
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM audit WHERE token_name = 'ops'"), 1);
+}
+
 TEST_P(UnitOfWorkContract, MigratingAgainChangesNothing) {
   Writer{database->url()}.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
   Writer again{database->url()};

@@ -17,10 +17,10 @@ const auto tomorrow = Date::parse_iso("2026-11-24");
 
 class HandlersTest : public ::testing::Test {
  protected:
-  CommandResult handle(const Command& command) {
+  CommandResult handle(const Command& command, const Actor& actor = {}) {
     uow.begin_group();
     try {
-      auto result = bus.handle(command);
+      auto result = bus.handle(command, actor);
       uow.commit_group();
       return result;
     } catch (...) {
@@ -120,6 +120,33 @@ TEST_F(HandlersTest, ShrinkingWithNowhereToGoRaisesOutOfStock) {
   handle(commands::ChangeBatchQuantity{"only", 5});
   EXPECT_TRUE(uow.allocations_for_order("o1").empty());
   EXPECT_EQ(uow.durable().outbox.back(), (Event{events::OutOfStock{"RUG"}}));
+}
+
+TEST_F(HandlersTest, EveryChangeOfStockIsAuditedWithTheActorOfItsCommand) {
+  const Actor ops{"ops", "req-1"};
+  const Actor shop{"shop", "req-2"};
+  const Actor resize{"ops", "req-3"};
+  handle(commands::CreateBatch{"in-stock", "TABLE", 10, std::nullopt}, ops);
+  handle(commands::CreateBatch{"shipment", "TABLE", 10, tomorrow}, ops);
+  handle(commands::Allocate{"o1", "TABLE", 6}, shop);
+  handle(commands::Allocate{"o2", "TABLE", 20}, shop);
+  handle(commands::ChangeBatchQuantity{"in-stock", 5}, resize);
+  using Entry = std::pair<Actor, Event>;
+  EXPECT_EQ(uow.durable().audit,
+            (std::vector<Entry>{
+                {ops, events::BatchCreated{"in-stock", "TABLE", 10, std::nullopt}},
+                {ops, events::BatchCreated{"shipment", "TABLE", 10, tomorrow}},
+                {shop, events::Allocated{"o1", "TABLE", 6, "in-stock"}},
+                {resize, events::BatchQuantityChanged{"in-stock", "TABLE", 5}},
+                {resize, events::Deallocated{"o1", "TABLE", 6, "in-stock"}},
+                {resize, events::Allocated{"o1", "TABLE", 6, "shipment"}},
+            }));
+}
+
+TEST_F(HandlersTest, ARejectedCommandLeavesNothingInTheAuditTrail) {
+  EXPECT_THROW(handle(commands::Allocate{"o1", "NO-SUCH-SKU", 1}, Actor{"shop", "req-1"}),
+               InvalidSku);
+  EXPECT_TRUE(uow.durable().audit.empty());
 }
 
 TEST_F(HandlersTest, AFailingEventHandlerIsCountedAndDoesNotFailTheCommand) {

@@ -69,6 +69,18 @@ TEST(RequestDecoding, IdentifiersAreNonEmptyBoundedAndPrintable) {
       decode_allocate(R"({"orderid":"'; DROP TABLE batches; --","sku":"s","qty":1})")));
 }
 
+TEST(RequestDecoding, RequestIdsAreShortAndSafeInLogs) {
+  EXPECT_EQ(std::get<std::string>(decode_request_id("deploy-42:retry_1.a")), "deploy-42:retry_1.a");
+  EXPECT_EQ(problem(decode_request_id("")), "header X-Request-Id must be 1 to 128 bytes");
+  EXPECT_EQ(problem(decode_request_id(std::string(129, 'a'))),
+            "header X-Request-Id must be 1 to 128 bytes");
+  for (std::string_view forged : {"a b", "a\"b", "a=b", "caf\xc3\xa9", "a\tb"}) {
+    EXPECT_EQ(problem(decode_request_id(forged)),
+              "header X-Request-Id may contain only letters, digits and -_.:")
+        << forged;
+  }
+}
+
 TEST(RequestDecoding, RejectsWhatIsNotAJsonObject) {
   EXPECT_EQ(problem(decode_allocate("[]")), "request body must be a JSON object");
   EXPECT_TRUE(problem(decode_allocate("{")).starts_with("request body is not valid JSON"));

@@ -73,6 +73,24 @@ CREATE TABLE tokens (
   revoked_at TIMESTAMPTZ
 );
 )sql",
+    R"sql(
+-- Who changed what and when; rows are only ever added.
+CREATE TABLE audit (
+  id BIGSERIAL PRIMARY KEY,
+  at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  token_name TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  details TEXT NOT NULL
+);
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $audit$
+BEGIN
+  RAISE EXCEPTION 'the audit trail is append-only';
+END
+$audit$;
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+)sql",
 };
 
 // Any constant shared by every process that migrates this schema.

@@ -205,6 +205,12 @@ void PostgresTables::store_in_outbox(const Event& event) {
         text(to_json(event)) + ")");
 }
 
+void PostgresTables::store_in_audit(const service_layer::Actor& actor, const Event& event) {
+  defer("INSERT INTO audit (token_name, request_id, action, details) VALUES (" +
+        text(actor.token_name) + ", " + text(actor.request_id) + ", " + text(event_name(event)) +
+        ", " + text(to_json(event)) + ")");
+}
+
 std::unique_ptr<service_layer::UnitOfWork> open_unit_of_work(const std::string& url) {
   return std::make_unique<TableUnitOfWork>(std::make_unique<PostgresTables>(url));
 }

@@ -7,15 +7,19 @@
 
 namespace allocation::adapters::postgres {
 
-class PostgresTokenStore final : public service_layer::TokenStore {
+// Tokens, and the audit trail that records their changes.
+class PostgresTokenStore final : public service_layer::TokenStore,
+                                 public service_layer::AuditTrail {
  public:
   // Connects, creating and migrating the schema as needed.
   explicit PostgresTokenStore(const std::string& url);
-  bool create(const std::string& name, service_layer::Role role,
-              const std::string& token_hash) override;
-  bool revoke(const std::string& name) override;
+  bool create(const std::string& name, service_layer::Role role, const std::string& token_hash,
+              const service_layer::Actor& actor) override;
+  bool revoke(const std::string& name, const service_layer::Actor& actor) override;
   std::vector<service_layer::TokenRecord> active() override;
   std::vector<std::pair<std::string, service_layer::Identity>> active_hashes() override;
+
+  std::vector<service_layer::AuditEntry> recent(std::size_t limit) override;
 
  private:
   Connection db_;

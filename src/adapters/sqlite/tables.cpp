@@ -219,6 +219,15 @@ void SqliteTables::store_in_outbox(const Event& event) {
   });
 }
 
+void SqliteTables::store_in_audit(const service_layer::Actor& actor, const Event& event) {
+  guarded([&] {
+    StatementUse insert{db_.statement(
+        "INSERT INTO audit (token_name, request_id, action, details) VALUES (?, ?, ?, ?)")};
+    insert->bind(1, actor.token_name).bind(2, actor.request_id).bind(3, event_name(event));
+    insert->bind(4, to_json(event)).execute();
+  });
+}
+
 std::unique_ptr<service_layer::UnitOfWork> open_unit_of_work(const std::string& path) {
   return std::make_unique<TableUnitOfWork>(std::make_unique<SqliteTables>(path));
 }

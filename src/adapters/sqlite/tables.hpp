@@ -36,6 +36,7 @@ class SqliteTables final : public Tables {
   void store_change(const std::string& sku, const domain::Event& event) override;
   void store_read_model_change(const ReadModelChange& change) override;
   void store_in_outbox(const domain::Event& event) override;
+  void store_in_audit(const service_layer::Actor& actor, const domain::Event& event) override;
 
  private:
   Connection db_;

@@ -7,17 +7,23 @@
 
 namespace allocation::adapters::sqlite {
 
-class SqliteTokenStore final : public service_layer::TokenStore {
+// Tokens, and the audit trail that records their changes.
+class SqliteTokenStore final : public service_layer::TokenStore, public service_layer::AuditTrail {
  public:
   // Opens the database, creating and migrating the schema as needed.
   explicit SqliteTokenStore(const std::string& path);
-  bool create(const std::string& name, service_layer::Role role,
-              const std::string& token_hash) override;
-  bool revoke(const std::string& name) override;
+  bool create(const std::string& name, service_layer::Role role, const std::string& token_hash,
+              const service_layer::Actor& actor) override;
+  bool revoke(const std::string& name, const service_layer::Actor& actor) override;
   std::vector<service_layer::TokenRecord> active() override;
   std::vector<std::pair<std::string, service_layer::Identity>> active_hashes() override;
 
+  std::vector<service_layer::AuditEntry> recent(std::size_t limit) override;
+
  private:
+  void record(const service_layer::Actor& actor, const std::string& action,
+              const std::string& details);
+
   Connection db_;
 };
 

@@ -1,7 +1,10 @@
+#include <pwd.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 #include <charconv>
 #include <filesystem>
 #include <iostream>
@@ -112,12 +115,19 @@ struct TokenOptions {
   std::string role;
 };
 
+// Who runs a token command, for the audit trail: the operating system's user.
+service_layer::Actor command_line_user() {
+  const passwd* user = getpwuid(geteuid());
+  return {"", "cli:" + (user != nullptr ? std::string{user->pw_name}
+                                        : "uid " + std::to_string(geteuid()))};
+}
+
 int create_token(const TokenOptions& options) {
   auto role = service_layer::parse_role(options.role);
   if (!role) throw UsageError{"--role must be reader, allocator or admin"};
   if (options.database == default_database) std::filesystem::create_directories("data");
   auto store = bootstrap::open_token_store(options.database);
-  std::string token = bootstrap::create_token(*store, options.name, *role);
+  std::string token = bootstrap::create_token(*store, options.name, *role, command_line_user());
   std::cout << "Created token '" << options.name << "' with role " << options.role
             << ". It is shown only this once:\n"
             << token << "\n";
@@ -136,11 +146,40 @@ int list_tokens(const TokenOptions& options) {
 
 int revoke_token(const TokenOptions& options) {
   auto store = bootstrap::open_token_store(options.database);
-  if (!store->revoke(options.name)) {
+  if (!store->revoke(options.name, command_line_user())) {
     std::cerr << "allocation: no active token named '" << options.name << "'\n";
     return 1;
   }
   std::cout << "Revoked token '" << options.name << "'\n";
+  return 0;
+}
+
+struct AuditOptions {
+  std::string database = default_database;
+  std::size_t limit = 100;
+  bool json = false;
+};
+
+int show_audit(const AuditOptions& options) {
+  auto trail = bootstrap::open_audit_trail(options.database);
+  auto entries = trail->recent(options.limit);
+  if (options.json) {
+    for (const auto& entry : entries) {
+      boost::json::object line{{"at", entry.at},
+                               {"token", entry.token_name},
+                               {"request_id", entry.request_id},
+                               {"action", entry.action},
+                               {"details", boost::json::parse(entry.details)}};
+      std::cout << boost::json::serialize(line) << "\n";
+    }
+    return 0;
+  }
+  auto or_dash = [](const std::string& text) { return text.empty() ? std::string{"-"} : text; };
+  std::cout << "TIME\tTOKEN\tREQUEST\tACTION\tDETAILS\n";
+  for (const auto& entry : entries) {
+    std::cout << entry.at << "\t" << or_dash(entry.token_name) << "\t" << or_dash(entry.request_id)
+              << "\t" << entry.action << "\t" << entry.details << "\n";
+  }
   return 0;
 }
 
@@ -228,6 +267,20 @@ int main(int argc, char** argv) {
   add_database(revoke_command);
   revoke_command->add_option("name", token_options.name, "The token's name")->required();
 
+  AuditOptions audit_options;
+  CLI::App* audit_command = app.add_subcommand(
+      "audit", "Show the newest changes of stock and of tokens, oldest first, with who made them");
+  audit_command
+      ->add_option("--database", audit_options.database,
+                   "sqlite:///ABSOLUTE/PATH, sqlite://RELATIVE/PATH or "
+                   "postgresql://USER:PASS@HOST:PORT/DB")
+      ->envname("ALLOCATION_DATABASE")
+      ->capture_default_str();
+  audit_command->add_option("--limit", audit_options.limit, "How many entries to show")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  audit_command->add_flag("--json", audit_options.json, "One JSON object per line");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -240,6 +293,7 @@ int main(int argc, char** argv) {
     if (*create_command) return create_token(token_options);
     if (*list_command) return list_tokens(token_options);
     if (*revoke_command) return revoke_token(token_options);
+    if (*audit_command) return show_audit(audit_options);
   } catch (const UsageError& error) {
     std::cerr << "allocation: " << error.what() << "\n";
     return 2;

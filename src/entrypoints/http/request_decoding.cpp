@@ -1,7 +1,9 @@
 #include "entrypoints/http/request_decoding.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/json.hpp>
+#include <cctype>
 #include <optional>
 
 namespace allocation::entrypoints::http {
@@ -155,6 +157,21 @@ std::variant<std::string, InvalidInput> decode_identifier(std::string_view name,
                                                           std::string_view value,
                                                           const InputLimits& limits) {
   if (auto problem = identifier_problem(name, value, limits)) return InvalidInput{*problem};
+  return std::string{value};
+}
+
+std::variant<std::string, InvalidInput> decode_request_id(std::string_view value,
+                                                          const InputLimits& limits) {
+  if (value.empty() || value.size() > limits.request_id_bytes_max) {
+    return InvalidInput{"header X-Request-Id must be 1 to " +
+                        std::to_string(limits.request_id_bytes_max) + " bytes"};
+  }
+  auto allowed = [](unsigned char c) {
+    return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == ':';
+  };
+  if (!std::all_of(value.begin(), value.end(), allowed)) {
+    return InvalidInput{"header X-Request-Id may contain only letters, digits and -_.:"};
+  }
   return std::string{value};
 }
 

@@ -14,6 +14,7 @@ struct InputLimits {
   std::size_t identifier_bytes_max = 255;
   std::size_t json_depth_max = 16;
   std::int64_t quantity_max = 2147483647;  // fits 32 bits
+  std::size_t request_id_bytes_max = 128;
 };
 
 // What a client got wrong, in words meant for that client.
@@ -42,6 +43,10 @@ Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity_mess
 // An identifier taken from a URL path, checked like one in a body.
 std::variant<std::string, InvalidInput> decode_identifier(std::string_view name,
                                                           std::string_view value,
+                                                          const InputLimits& limits = {});
+
+// A client's X-Request-Id: letters, digits and `-_.:` only, so that it is safe in any log line.
+std::variant<std::string, InvalidInput> decode_request_id(std::string_view value,
                                                           const InputLimits& limits = {});
 
 }  // namespace allocation::entrypoints::http

@@ -16,8 +16,10 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
+#include <cstdio>
 #include <list>
 #include <optional>
+#include <random>
 #include <vector>
 
 #include "domain/overloaded.hpp"
@@ -39,6 +41,14 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 const auto& http_error_category = bhttp::make_error_code(bhttp::error::bad_target).category();
+
+// Makes request ids unique across restarts and processes.
+std::string random_prefix() {
+  std::random_device random;
+  char text[9];
+  std::snprintf(text, sizeof text, "%08x", random());
+  return text;
+}
 
 Response text_response(bhttp::status status, std::string body) {
   Response response{status, 11};
@@ -80,20 +90,22 @@ Response rejection_response(const service_layer::Rejection& rejection) {
 // once the outcome is durable.
 template <class CompletionToken>
 auto async_handle(service_layer::GroupCommitter& committer, domain::Command command,
-                  CompletionToken&& token) {
+                  service_layer::Actor actor, CompletionToken&& token) {
   return asio::async_initiate<CompletionToken, void(service_layer::Outcome)>(
-      [&committer](auto handler, domain::Command command) {
+      [&committer](auto handler, domain::Command command, service_layer::Actor actor) {
         auto executor = asio::prefer(asio::get_associated_executor(handler),
                                      asio::execution::outstanding_work.tracked);
         auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
         committer.submit(
-            std::move(command), [shared_handler, executor](service_layer::Outcome outcome) {
+            std::move(command),
+            [shared_handler, executor](service_layer::Outcome outcome) {
               asio::post(executor, [shared_handler, outcome = std::move(outcome)]() mutable {
                 std::move (*shared_handler)(std::move(outcome));
               });
-            });
+            },
+            std::move(actor));
       },
-      token, std::move(command));
+      token, std::move(command), std::move(actor));
 }
 
 awaitable<std::vector<service_layer::AllocationView>> query_allocations(
@@ -126,15 +138,20 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{io};
   std::list<Connection> connections;
   bool stopping = false;
+  std::string request_id_prefix = random_prefix();
+  std::uint64_t requests_received = 0;
   // Ends a shutdown whose in-flight requests outlast the grace period.
   asio::steady_timer shutdown_deadline{io};
 
   void bind();
   awaitable<void> accept_connections();
   awaitable<void> serve(tcp::socket socket);
-  awaitable<Response> route(const Request& request);
+  awaitable<Response> route(const Request& request, const std::string& request_id);
   template <class Command>
-  awaitable<Response> handle_command(const Decoded<Command>& decoded, bhttp::status success);
+  awaitable<Response> handle_command(const Decoded<Command>& decoded, bhttp::status success,
+                                     service_layer::Actor actor);
+  // The client's X-Request-Id when it sends a valid one, else a new one.
+  std::variant<std::string, InvalidInput> request_id_of(const Request& request);
   awaitable<Response> get_allocations(std::string_view orderid);
   awaitable<Response> get_product(std::string_view sku);
   void shut_down();
@@ -213,7 +230,14 @@ awaitable<void> HttpServer::Impl::serve(tcp::socket socket) {
       break;
     }
     connection->handling_request = true;
-    Response response = co_await route(parser.get());
+    auto request_id = request_id_of(parser.get());
+    Response response;
+    if (const auto* invalid = std::get_if<InvalidInput>(&request_id)) {
+      response = message_response(bhttp::status::bad_request, invalid->message);
+    } else {
+      response = co_await route(parser.get(), std::get<std::string>(request_id));
+      response.set("X-Request-Id", std::get<std::string>(request_id));
+    }
     connection->handling_request = false;
     response.keep_alive(parser.get().keep_alive() && !stopping);
     response.prepare_payload();
@@ -227,7 +251,13 @@ awaitable<void> HttpServer::Impl::serve(tcp::socket socket) {
   if (stopping && connections.empty()) shutdown_deadline.cancel();
 }
 
-awaitable<Response> HttpServer::Impl::route(const Request& request) {
+std::variant<std::string, InvalidInput> HttpServer::Impl::request_id_of(const Request& request) {
+  auto given = request.find("X-Request-Id");
+  if (given == request.end()) return request_id_prefix + "-" + std::to_string(++requests_received);
+  return decode_request_id(given->value(), settings.input);
+}
+
+awaitable<Response> HttpServer::Impl::route(const Request& request, const std::string& request_id) {
   std::optional<service_layer::Identity> identity;
   if (settings.authenticator != nullptr) {
     auto refuse = [](std::string_view message) {
@@ -262,6 +292,7 @@ awaitable<Response> HttpServer::Impl::route(const Request& request) {
             "; it needs role " + std::string{service_layer::role_name(needed)});
   };
   using service_layer::Role;
+  service_layer::Actor actor{identity ? identity->name : "", request_id};
 
   auto only = [&](bhttp::verb allowed) -> std::optional<Response> {
     if (method == allowed) return std::nullopt;
@@ -279,19 +310,20 @@ awaitable<Response> HttpServer::Impl::route(const Request& request) {
       if (auto refusal = only(bhttp::verb::post)) co_return *refusal;
       if (auto refusal = permitted(Role::admin)) co_return *refusal;
       co_return co_await handle_command(decode_create_batch(request.body(), settings.input),
-                                        bhttp::status::created);
+                                        bhttp::status::created, std::move(actor));
     }
     if (name == "allocate") {
       if (auto refusal = only(bhttp::verb::post)) co_return *refusal;
       if (auto refusal = permitted(Role::allocator)) co_return *refusal;
       co_return co_await handle_command(decode_allocate(request.body(), settings.input),
-                                        bhttp::status::accepted);
+                                        bhttp::status::accepted, std::move(actor));
     }
     if (name == "change_batch_quantity") {
       if (auto refusal = only(bhttp::verb::post)) co_return *refusal;
       if (auto refusal = permitted(Role::admin)) co_return *refusal;
       co_return co_await handle_command(
-          decode_change_batch_quantity(request.body(), settings.input), bhttp::status::ok);
+          decode_change_batch_quantity(request.body(), settings.input), bhttp::status::ok,
+          std::move(actor));
     }
     if (name == "healthz") {
       if (auto refusal = only(bhttp::verb::get)) co_return *refusal;
@@ -315,12 +347,13 @@ awaitable<Response> HttpServer::Impl::route(const Request& request) {
 
 template <class Command>
 awaitable<Response> HttpServer::Impl::handle_command(const Decoded<Command>& decoded,
-                                                     bhttp::status success) {
+                                                     bhttp::status success,
+                                                     service_layer::Actor actor) {
   if (const auto* invalid = std::get_if<InvalidInput>(&decoded)) {
     co_return message_response(bhttp::status::bad_request, invalid->message);
   }
-  service_layer::Outcome outcome =
-      co_await async_handle(commands, std::get<Command>(decoded), asio::use_awaitable);
+  service_layer::Outcome outcome = co_await async_handle(commands, std::get<Command>(decoded),
+                                                         std::move(actor), asio::use_awaitable);
   if (const auto* rejection = std::get_if<service_layer::Rejection>(&outcome)) {
     co_return rejection_response(*rejection);
   }

@@ -115,16 +115,17 @@ void RedisConsumer::handle(const std::string& payload) {
                  invalid->message, statistics_.malformed);
     return;
   }
-  commands_.submit(std::get<domain::commands::ChangeBatchQuantity>(decoded),
-                   [this](service_layer::Outcome outcome) {
-                     const auto* rejection = std::get_if<service_layer::Rejection>(&outcome);
-                     if (rejection == nullptr) return;
-                     std::lock_guard lock{mutex_};
-                     ++statistics_.rejected;
-                     spdlog::warn(
-                         "msg=\"change_batch_quantity message rejected\" reason=\"{}\" count={}",
-                         rejection->message, statistics_.rejected);
-                   });
+  commands_.submit(
+      std::get<domain::commands::ChangeBatchQuantity>(decoded),
+      [this](service_layer::Outcome outcome) {
+        const auto* rejection = std::get_if<service_layer::Rejection>(&outcome);
+        if (rejection == nullptr) return;
+        std::lock_guard lock{mutex_};
+        ++statistics_.rejected;
+        spdlog::warn("msg=\"change_batch_quantity message rejected\" reason=\"{}\" count={}",
+                     rejection->message, statistics_.rejected);
+      },
+      service_layer::Actor{"", "redis:change_batch_quantity"});
 }
 
 }  // namespace allocation::entrypoints::redis
