@@ -69,7 +69,7 @@ def main():
         sys.exit(f"the open-files limit ({hard}) is too low for {args.connections} connections")
 
     with tempfile.TemporaryDirectory(prefix="allocation-idle-") as directory:
-        server = Server(args.binary, directory, ["--read-timeout-ms", "3600000"])
+        server = Server(args.binary, directory, ["--idle-timeout-ms", "3600000"])
         try:
             post_all(server.port, [("/add_batch", {"ref": "b", "sku": "s", "qty": 1, "eta": None})], 1)
             probe_latencies_ms(server.port, 100)

@@ -2,7 +2,6 @@
 keeps serving."""
 
 import socket
-import time
 
 import pytest
 import requests
@@ -133,12 +132,3 @@ def test_a_half_sent_request_does_not_stop_others(server):
         s.sendall(b"POST /allocate HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
         assert requests.get(f"{server.url}/healthz", timeout=2).status_code == 200
 
-
-def test_a_request_not_sent_in_time_is_dropped(server_factory):
-    server = server_factory(extra_env={"ALLOCATION_READ_TIMEOUT_MS": "300"}).start()
-    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as slow:
-        slow.sendall(b"POST /allocate HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
-        started = time.monotonic()
-        assert slow.recv(4096) == b""
-        assert time.monotonic() - started < 3
-    assert requests.get(f"{server.url}/healthz").status_code == 200

@@ -81,6 +81,19 @@ TEST(RequestDecoding, RequestIdsAreShortAndSafeInLogs) {
   }
 }
 
+TEST(RequestDecoding, CountsEveryNestedValueAgainstTheElementLimit) {
+  InputLimits limits;
+  limits.json_elements_max = 8;
+  EXPECT_TRUE(std::holds_alternative<commands::Allocate>(
+      decode_allocate(R"({"orderid":"o","sku":"s","qty":1,"x":[1,2,3]})", limits)));
+  EXPECT_EQ(problem(decode_allocate(R"({"orderid":"o","sku":"s","qty":1,"x":[1,[2,3]]})", limits)),
+            "request body has more than 8 JSON values");
+  std::string wide = R"({"orderid":"o","sku":"s","qty":1,"x":[)";
+  for (int i = 0; i < 10000; ++i) wide += "0,";
+  wide += "0]}";
+  EXPECT_EQ(problem(decode_allocate(wide)), "request body has more than 64 JSON values");
+}
+
 TEST(RequestDecoding, RejectsWhatIsNotAJsonObject) {
   EXPECT_EQ(problem(decode_allocate("[]")), "request body must be a JSON object");
   EXPECT_TRUE(problem(decode_allocate("{")).starts_with("request body is not valid JSON"));

@@ -1,10 +1,13 @@
 #include <pwd.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <iostream>
@@ -67,6 +70,15 @@ std::string redacted(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
+// --some-flag is ALLOCATION_SOME_FLAG.
+std::string environment_variable(const std::string& flag) {
+  std::string variable = "ALLOCATION_" + flag.substr(2);
+  std::transform(variable.begin(), variable.end(), variable.begin(), [](unsigned char c) {
+    return c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  });
+  return variable;
+}
+
 void configure_logging(const std::string& level) {
   auto logger = spdlog::stderr_logger_mt("allocation");
   spdlog::set_default_logger(logger);
@@ -79,8 +91,25 @@ void configure_logging(const std::string& level) {
   spdlog::set_level(parsed);
 }
 
+// Raises the open files limit as far as allowed, and warns when it is still too low for the
+// connections the server may accept.
+void raise_open_files_limit(std::size_t connections_max) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+  constexpr std::size_t descriptors_besides_connections = 64;
+  if (limit.rlim_cur < connections_max + descriptors_besides_connections) {
+    spdlog::warn(
+        "msg=\"the open files limit is below --connections-max; connections beyond it wait\" "
+        "open_files_max={} connections_max={}",
+        limit.rlim_cur, connections_max);
+  }
+}
+
 int serve(const ServeOptions& options) {
   configure_logging(options.log_level);
+  raise_open_files_limit(options.server.connections_max);
   entrypoints::http::ServerSettings settings = options.server;
   split_listen_address(options.listen, settings);
   if (options.database == default_database) std::filesystem::create_directories("data");
@@ -223,16 +252,49 @@ int main(int argc, char** argv) {
       ->envname("ALLOCATION_LOG_LEVEL")
       ->capture_default_str();
 
-  serve_command
-      ->add_option_function<std::int64_t>(
-          "--read-timeout-ms",
-          [&](std::int64_t ms) {
-            serve_options.server.read_timeout = std::chrono::milliseconds{ms};
-          },
-          "Time a client has to send a whole request, from connecting or from the previous "
-          "response (default 15000)")
-      ->envname("ALLOCATION_READ_TIMEOUT_MS")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
+  // The limits: each a flag, an ALLOCATION_ variable, and a default shown in --help.
+  entrypoints::http::ServerSettings& server = serve_options.server;
+  auto add_limit = [&](const std::string& flag, auto& setting, auto minimum, auto maximum,
+                       const std::string& description) {
+    serve_command->add_option(flag, setting, description)
+        ->envname(environment_variable(flag))
+        ->check(CLI::Range(minimum, maximum))
+        ->capture_default_str();
+  };
+  auto add_timeout = [&](const std::string& flag, std::chrono::milliseconds& setting,
+                         const std::string& description) {
+    serve_command
+        ->add_option_function<std::int64_t>(
+            flag, [&setting](std::int64_t ms) { setting = std::chrono::milliseconds{ms}; },
+            description + " (default " + std::to_string(setting.count()) + ")")
+        ->envname(environment_variable(flag))
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{86'400'000}));
+  };
+  constexpr std::size_t mebibyte = 1024 * 1024;
+  add_limit("--header-bytes-max", server.header_bytes_max, std::size_t{256}, mebibyte,
+            "Largest request header (431 beyond)");
+  add_limit("--body-bytes-max", server.body_bytes_max, std::size_t{256}, 64 * mebibyte,
+            "Largest request body (413 beyond)");
+  add_limit("--url-bytes-max", server.url_bytes_max, std::size_t{16}, mebibyte,
+            "Longest request URL (414 beyond)");
+  add_limit("--json-depth-max", server.input.json_depth_max, std::size_t{2}, std::size_t{1000},
+            "Deepest nesting of a JSON body (400 beyond)");
+  add_limit("--json-elements-max", server.input.json_elements_max, std::size_t{4},
+            std::size_t{1'000'000}, "Most values in a JSON body (400 beyond)");
+  add_limit("--identifier-bytes-max", server.input.identifier_bytes_max, std::size_t{1},
+            std::size_t{65536}, "Longest reference, SKU or order id (400 beyond)");
+  add_limit("--connections-max", server.connections_max, std::size_t{1}, std::size_t{1'000'000},
+            "Most open connections (503 and close beyond)");
+  add_limit("--requests-per-connection-max", server.requests_per_connection_max, std::size_t{1},
+            std::size_t{1'000'000'000}, "Requests on one connection before it is closed");
+  add_limit("--token-requests-per-second-max", server.token_requests_per_second_max, 1.0, 1e9,
+            "Requests a second per token, and as many at once, with --auth on (429 beyond)");
+  add_timeout("--header-timeout-ms", server.header_timeout,
+              "Time to send a request's header, from its first byte");
+  add_timeout("--body-timeout-ms", server.body_timeout,
+              "Time to send a request's body, from the end of its header");
+  add_timeout("--idle-timeout-ms", server.idle_timeout,
+              "Time a connection may wait for its next request, or its first");
 
   serve_command
       ->add_option("--auth", serve_options.auth,

@@ -92,6 +92,20 @@ class FieldReader {
   std::optional<std::string> problem_;
 };
 
+// The number of values in `value`, itself included, counted until it exceeds `limit`.
+std::size_t count_elements(const json::value& value, std::size_t limit) {
+  std::size_t count = 1;
+  auto add = [&](const json::value& element) {
+    if (count <= limit) count += count_elements(element, limit - count);
+  };
+  if (value.is_array()) {
+    for (const json::value& element : value.get_array()) add(element);
+  } else if (value.is_object()) {
+    for (const auto& member : value.get_object()) add(member.value());
+  }
+  return count;
+}
+
 // Parses the body as a JSON object and hands it to `read`, which builds the command.
 template <class Command, class Read>
 Decoded<Command> decode(std::string_view body, const InputLimits& limits, Read&& read) {
@@ -103,6 +117,10 @@ Decoded<Command> decode(std::string_view body, const InputLimits& limits, Read&&
   json::value document = json::parse(body, error, &memory, options);
   if (error) return InvalidInput{"request body is not valid JSON: " + error.message()};
   if (!document.is_object()) return InvalidInput{"request body must be a JSON object"};
+  if (count_elements(document, limits.json_elements_max) > limits.json_elements_max) {
+    return InvalidInput{"request body has more than " + std::to_string(limits.json_elements_max) +
+                        " JSON values"};
+  }
   FieldReader fields{document.get_object(), limits};
   Command command = read(fields);
   if (fields.problem()) return InvalidInput{*fields.problem()};

@@ -13,6 +13,8 @@ namespace allocation::entrypoints::http {
 struct InputLimits {
   std::size_t identifier_bytes_max = 255;
   std::size_t json_depth_max = 16;
+  // Values in a request body, counting every nested array element and object member.
+  std::size_t json_elements_max = 64;
   std::int64_t quantity_max = 2147483647;  // fits 32 bits
   std::size_t request_id_bytes_max = 128;
 };

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "domain/overloaded.hpp"
+#include "entrypoints/http/rate_limiter.hpp"
 #include "service_layer/errors.hpp"
 
 namespace allocation::entrypoints::http {
@@ -133,6 +134,7 @@ struct HttpServer::Impl {
   service_layer::GroupCommitter& commands;
   service_layer::ReadModel& read_model;
   ServerSettings settings;
+  RateLimiter rate_limiter{settings.token_requests_per_second_max};
   asio::io_context io{1};
   asio::thread_pool reader{1};
   tcp::acceptor acceptor{io};
@@ -146,6 +148,10 @@ struct HttpServer::Impl {
   void bind();
   awaitable<void> accept_connections();
   awaitable<void> serve(tcp::socket socket);
+  // The answer to a request that could not be read, or nullopt when there is no one to answer.
+  std::optional<Response> refusal_for(const boost::system::error_code& error);
+  awaitable<void> send_and_close(beast::tcp_stream& stream, Response response);
+  awaitable<void> refuse_connection(tcp::socket socket);
   awaitable<Response> route(const Request& request, const std::string& request_id);
   template <class Command>
   awaitable<Response> handle_command(const Decoded<Command>& decoded, bhttp::status success,
@@ -191,6 +197,10 @@ awaitable<void> HttpServer::Impl::accept_connections() {
       continue;
     }
     socket.set_option(tcp::no_delay(true), error);
+    if (connections.size() >= settings.connections_max) {
+      asio::co_spawn(io, refuse_connection(std::move(socket)), asio::detached);
+      continue;
+    }
     asio::co_spawn(io, serve(std::move(socket)), asio::detached);
   }
 }
@@ -199,34 +209,37 @@ awaitable<void> HttpServer::Impl::serve(tcp::socket socket) {
   beast::tcp_stream stream{std::move(socket)};
   auto connection = connections.insert(connections.end(), Connection{&stream});
   beast::flat_buffer buffer;
-  while (!stopping) {
+  for (std::size_t requests = 1; !stopping; ++requests) {
+    if (buffer.size() == 0) {
+      // A small read while idle, so that an idle connection holds little memory.
+      constexpr std::size_t idle_read_bytes = 512;
+      stream.expires_after(settings.idle_timeout);
+      auto [idle_error, received] =
+          co_await stream.async_read_some(buffer.prepare(idle_read_bytes), use_tuple);
+      if (idle_error) break;
+      buffer.commit(received);
+    }
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(settings.header_bytes_max));
     parser.body_limit(settings.body_bytes_max);
-    stream.expires_after(settings.read_timeout);
-    auto [read_error, _] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
-    if (read_error) {
-      std::optional<Response> refusal;
-      if (read_error == bhttp::error::body_limit) {
-        refusal = message_response(
-            bhttp::status::payload_too_large,
-            "request body is larger than " + std::to_string(settings.body_bytes_max) + " bytes");
-      } else if (read_error == bhttp::error::header_limit) {
-        refusal = message_response(bhttp::status::request_header_fields_too_large,
-                                   "request header is larger than " +
-                                       std::to_string(settings.header_bytes_max) + " bytes");
-      } else if (read_error.category() == http_error_category &&
-                 read_error != bhttp::error::end_of_stream &&
-                 read_error != bhttp::error::partial_message) {
-        refusal = message_response(bhttp::status::bad_request,
-                                   "malformed HTTP request: " + read_error.message());
-      }
-      if (refusal) {
-        refusal->keep_alive(false);
-        refusal->prepare_payload();
-        stream.expires_after(settings.write_timeout);
-        co_await bhttp::async_write(stream, *refusal, use_tuple);
-      }
+    stream.expires_after(settings.header_timeout);
+    auto [header_error, _] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+    std::optional<Response> refusal;
+    bool request_read = false;
+    if (header_error) {
+      refusal = refusal_for(header_error);
+    } else if (parser.get().target().size() > settings.url_bytes_max) {
+      refusal = message_response(
+          bhttp::status::uri_too_long,
+          "request URL is longer than " + std::to_string(settings.url_bytes_max) + " bytes");
+    } else {
+      stream.expires_after(settings.body_timeout);
+      auto [body_error, __] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+      if (body_error) refusal = refusal_for(body_error);
+      request_read = !body_error;
+    }
+    if (!request_read) {
+      if (refusal) co_await send_and_close(stream, std::move(*refusal));
       break;
     }
     connection->handling_request = true;
@@ -239,16 +252,64 @@ awaitable<void> HttpServer::Impl::serve(tcp::socket socket) {
       response.set("X-Request-Id", std::get<std::string>(request_id));
     }
     connection->handling_request = false;
-    response.keep_alive(parser.get().keep_alive() && !stopping);
+    response.keep_alive(parser.get().keep_alive() && !stopping &&
+                        requests < settings.requests_per_connection_max);
     response.prepare_payload();
     stream.expires_after(settings.write_timeout);
-    auto [write_error, __] = co_await bhttp::async_write(stream, response, use_tuple);
+    auto [write_error, ___] = co_await bhttp::async_write(stream, response, use_tuple);
     if (write_error || !response.keep_alive()) break;
   }
   connections.erase(connection);
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   if (stopping && connections.empty()) shutdown_deadline.cancel();
+}
+
+std::optional<Response> HttpServer::Impl::refusal_for(const boost::system::error_code& error) {
+  if (error == bhttp::error::body_limit) {
+    return message_response(
+        bhttp::status::payload_too_large,
+        "request body is larger than " + std::to_string(settings.body_bytes_max) + " bytes");
+  }
+  if (error == bhttp::error::header_limit) {
+    return message_response(
+        bhttp::status::request_header_fields_too_large,
+        "request header is larger than " + std::to_string(settings.header_bytes_max) + " bytes");
+  }
+  if (error.category() == http_error_category && error != bhttp::error::end_of_stream &&
+      error != bhttp::error::partial_message) {
+    return message_response(bhttp::status::bad_request,
+                            "malformed HTTP request: " + error.message());
+  }
+  return std::nullopt;
+}
+
+awaitable<void> HttpServer::Impl::send_and_close(beast::tcp_stream& stream, Response response) {
+  response.keep_alive(false);
+  response.prepare_payload();
+  stream.expires_after(settings.write_timeout);
+  auto [write_error, _] = co_await bhttp::async_write(stream, response, use_tuple);
+  if (write_error) co_return;
+  // Reads what the client still sends until it closes too (briefly): closing with unread data
+  // would reset the connection, and the client could lose the response.
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::array<char, 1024> discarded;
+  stream.expires_after(std::chrono::seconds{1});
+  for (;;) {
+    auto [read_error, __] = co_await stream.async_read_some(asio::buffer(discarded), use_tuple);
+    if (read_error) break;
+  }
+}
+
+awaitable<void> HttpServer::Impl::refuse_connection(tcp::socket socket) {
+  beast::tcp_stream stream{std::move(socket)};
+  Response response =
+      message_response(bhttp::status::service_unavailable,
+                       "the server has " + std::to_string(settings.connections_max) +
+                           " connections open, its limit; try again later");
+  response.set(bhttp::field::retry_after, "1");
+  co_await send_and_close(stream, std::move(response));
 }
 
 std::variant<std::string, InvalidInput> HttpServer::Impl::request_id_of(const Request& request) {
@@ -275,6 +336,17 @@ awaitable<Response> HttpServer::Impl::route(const Request& request, const std::s
     }
     identity = settings.authenticator->authenticate(authorization.substr(scheme.size()));
     if (!identity) co_return refuse("invalid or revoked token");
+    auto wait = rate_limiter.admit(identity->name, RateLimiter::Clock::now());
+    if (wait > RateLimiter::Clock::duration::zero()) {
+      auto seconds = std::chrono::ceil<std::chrono::seconds>(wait).count();
+      Response response = message_response(
+          bhttp::status::too_many_requests,
+          "token " + identity->name + " is over its limit of " +
+              std::to_string(static_cast<std::int64_t>(settings.token_requests_per_second_max)) +
+              " requests a second; retry after " + std::to_string(seconds) + " s");
+      response.set(bhttp::field::retry_after, std::to_string(seconds));
+      co_return response;
+    }
   }
 
   auto url = boost::urls::parse_origin_form(request.target());

@@ -19,9 +19,20 @@ struct ServerSettings {
   std::uint16_t port = 5005;
   std::size_t header_bytes_max = 8 * 1024;
   std::size_t body_bytes_max = 64 * 1024;
-  // A request must arrive whole within this time of the previous response (or of connecting).
-  std::chrono::milliseconds read_timeout{15'000};
+  std::size_t url_bytes_max = 2048;
+  // Connections beyond this are answered 503 and closed.
+  std::size_t connections_max = 16'000;
+  // The response to a connection's last request closes it.
+  std::size_t requests_per_connection_max = 10'000;
+  // From the first byte of a request to the end of its header.
+  std::chrono::milliseconds header_timeout{10'000};
+  // From the end of a request's header to the end of its body.
+  std::chrono::milliseconds body_timeout{10'000};
+  // How long an open connection may wait for its next request (or its first).
+  std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds write_timeout{15'000};
+  // Per token, with authentication on: requests a second, and as many at once.
+  double token_requests_per_second_max = 1000;
   // After SIGINT or SIGTERM, in-flight requests get this long to finish.
   std::chrono::milliseconds shutdown_grace{10'000};
   InputLimits input;
