@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -108,6 +109,10 @@ void raise_open_files_limit(std::size_t connections_max) {
 }
 
 int serve(const ServeOptions& options) {
+  // Failures come back as errors instead of killing the process: a write to a closed
+  // connection (EPIPE) and a file that may not grow (EFBIG, as PostgreSQL also chooses).
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
   configure_logging(options.log_level);
   raise_open_files_limit(options.server.connections_max);
   entrypoints::http::ServerSettings settings = options.server;
