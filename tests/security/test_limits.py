@@ -137,6 +137,16 @@ def test_overlong_identifier_is_refused(limited):
     server.assert_others_served()
 
 
+@pytest.mark.parametrize("sku", ["S\u0000", "S\nX-Injected: 1", "S\u001b[31m", "S\u007f"])
+def test_identifier_with_control_characters_is_refused(limited, sku):
+    server = limited()
+    r = requests.post(f"{server.url}/add_batch", headers=server.headers(),
+                      json={"ref": "b1", "sku": sku, "qty": 1})
+    assert r.status_code == 400
+    assert r.json()["message"] == "field 'sku' must not contain control characters"
+    server.assert_others_served()
+
+
 def test_connections_beyond_the_limit_get_503_and_are_closed(limited):
     server = limited(connections_max=3)
     held = [server.connect() for _ in range(3)]
