@@ -14,9 +14,24 @@ void TableUnitOfWork::begin_group() {
   in_group_ = true;
 }
 
+void TableUnitOfWork::expect(const std::vector<std::string>& skus) {
+  std::vector<std::string> unread;
+  for (const std::string& sku : skus) {
+    if (!versions_in_group_.contains(sku)) unread.push_back(sku);
+  }
+  if (unread.empty()) return;
+  versions_in_group_.merge(tables_->product_versions(unread));
+}
+
 Product* TableUnitOfWork::get(std::string_view sku_view) {
   std::string sku{sku_view};
-  auto version = tables_->product_version(sku);
+  std::optional<std::int64_t> version;
+  if (auto known = versions_in_group_.find(sku); known != versions_in_group_.end()) {
+    version = known->second;
+  } else {
+    version = tables_->product_version(sku);
+    if (version) versions_in_group_.emplace(sku, *version);
+  }
   auto found = cache_.find(sku);
   if (found != cache_.end() && found->second.stored_version != version) {
     cache_.erase(found);
@@ -51,6 +66,7 @@ std::vector<Event> TableUnitOfWork::store_products() {
     }
     for (const Event& event : events) tables_->store_change(sku, event);
     cached.stored_version = version;
+    versions_in_group_.insert_or_assign(sku, version);
     for (auto& event : events) raised.push_back(std::move(event));
   }
   in_use_.clear();
@@ -83,12 +99,14 @@ void TableUnitOfWork::commit_group() {
   tables_->commit();
   in_group_ = false;
   stored_in_group_.clear();
+  versions_in_group_.clear();
 }
 
 void TableUnitOfWork::rollback_group() {
   forget_unit();
   for (const std::string& sku : stored_in_group_) cache_.erase(sku);
   stored_in_group_.clear();
+  versions_in_group_.clear();
   discard_new_events();
   if (in_group_) tables_->rollback();
   in_group_ = false;

@@ -13,10 +13,10 @@
 namespace allocation::adapters {
 
 // The unit of work of every storage engine. Products, once read, stay in memory between
-// groups; each use checks the stored version so that a change by another writer is never
-// missed, and each write is conditional on that version. A unit writes nothing until it
-// commits, so undoing a unit needs no SQL; anything that fails inside the database undoes
-// the whole group.
+// groups; each group checks the stored version of each product it uses so that a change by
+// another writer is never missed, and each write is conditional on that version. A unit writes
+// nothing until it commits, so undoing a unit needs no SQL; anything that fails inside the database
+// undoes the whole group.
 class TableUnitOfWork final : public service_layer::UnitOfWork,
                               service_layer::ProductRepository,
                               service_layer::ReadModelStore,
@@ -42,6 +42,7 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   std::optional<std::string> sku_of_batch(std::string_view reference) override {
     return tables_->sku_of_batch(reference);
   }
+  void expect(const std::vector<std::string>& skus) override;
 
   void add_allocation(const domain::events::Allocated& allocated) override {
     read_model_changes_.emplace_back(allocated);
@@ -75,6 +76,9 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   std::unordered_map<std::string, Cached> cache_;
   std::unordered_set<std::string> in_use_;
   std::unordered_set<std::string> stored_in_group_;
+  // Stored versions read or written in this group, which no other writer can change before it
+  // ends (the engines lock them), so they need not be read again.
+  std::unordered_map<std::string, std::int64_t> versions_in_group_;
   std::vector<ReadModelChange> read_model_changes_;
   std::vector<domain::Event> outbox_events_;
   std::vector<domain::Event> audit_events_;

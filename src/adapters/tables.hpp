@@ -4,7 +4,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
+#include <vector>
 
 #include "domain/events.hpp"
 #include "domain/product.hpp"
@@ -36,7 +38,11 @@ class Tables {
   // Makes every committed transaction durable (a no-op where commit already is).
   virtual void sync() = 0;
 
+  // The stored version of a product, which cannot change until the transaction ends.
   virtual std::optional<std::int64_t> product_version(std::string_view sku) = 0;
+  // The same for several products at once: the versions of those that exist.
+  virtual std::unordered_map<std::string, std::int64_t> product_versions(
+      const std::vector<std::string>& skus) = 0;
   virtual domain::Product load_product(const std::string& sku, std::int64_t version) = 0;
   virtual std::optional<std::string> sku_of_batch(std::string_view reference) = 0;
   // Stores `version` for `sku` if the stored version is still `expected` (nullopt: no row

@@ -2,10 +2,35 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <random>
 #include <utility>
 
+#include "domain/overloaded.hpp"
+
 namespace allocation::service_layer {
+
+namespace {
+
+// The SKUs that the commands from `from` on name, so that storage can read those products
+// together.
+template <class Submissions>
+std::vector<std::string> skus_named(const Submissions& group, std::size_t from) {
+  std::vector<std::string> skus;
+  for (std::size_t i = from; i < group.size(); ++i) {
+    std::visit(
+        Overloaded{
+            [&](const domain::commands::Allocate& allocate) { skus.push_back(allocate.sku); },
+            [&](const domain::commands::CreateBatch& create) { skus.push_back(create.sku); },
+            [](const domain::commands::ChangeBatchQuantity&) {}},
+        group[i].command);
+  }
+  std::sort(skus.begin(), skus.end());
+  skus.erase(std::unique(skus.begin(), skus.end()), skus.end());
+  return skus;
+}
+
+}  // namespace
 
 GroupCommitter::GroupCommitter(UnitOfWork& uow, MessageBus& bus, Limits limits)
     : uow_{uow},
@@ -76,6 +101,7 @@ std::vector<Outcome> GroupCommitter::store(std::vector<Submission>& group) {
   outcomes.reserve(group.size());
   uow_.begin_group();
   do {
+    uow_.products().expect(skus_named(group, outcomes.size()));
     for (std::size_t i = outcomes.size(); i < group.size(); ++i) {
       try {
         outcomes.emplace_back(bus_.handle(group[i].command, group[i].actor));

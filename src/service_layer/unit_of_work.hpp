@@ -22,6 +22,8 @@ class ProductRepository {
   virtual domain::Product& add(domain::Product product) = 0;
   // The SKU of the batch with `reference`, whatever product it belongs to.
   virtual std::optional<std::string> sku_of_batch(std::string_view reference) = 0;
+  // Products about to be got, so that storage may read them together rather than one by one.
+  virtual void expect(const std::vector<std::string>& skus) = 0;
 };
 
 // The denormalised read models, kept up to date by event handlers.

@@ -74,6 +74,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     in_use_.insert(sku);
     return working_.products.insert_or_assign(sku, std::move(product)).first->second;
   }
+  void expect(const std::vector<std::string>& /*skus*/) override {}
   std::optional<std::string> sku_of_batch(std::string_view reference) override {
     auto found = working_.batch_skus.find(reference);
     if (found == working_.batch_skus.end()) return std::nullopt;

@@ -162,6 +162,24 @@ TEST_P(UnitOfWorkContract, AChangeByAnotherWriterIsSeenNotOverwritten) {
   EXPECT_EQ(database->scalar("SELECT sum(qty) FROM allocations"), 10);
 }
 
+TEST_P(UnitOfWorkContract, ProductsExpectedTogetherAreAsFreshAsProductsGotOneByOne) {
+  Writer first{database->url()};
+  Writer second{database->url()};
+  first.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
+  first.handle(commands::CreateBatch{"b2", "RUG", 10, std::nullopt});
+  second.handle(commands::Allocate{"o1", "LAMP", 1});
+  first.handle(commands::Allocate{"o2", "LAMP", 2});
+
+  second.uow().begin_group();
+  second.uow().products().expect({"LAMP", "NO-SUCH-SKU", "RUG"});
+  EXPECT_EQ(second.uow().products().get("LAMP")->find_batch("b1")->available_quantity(), 7);
+  EXPECT_EQ(second.uow().products().get("RUG")->version_number(), 1);
+  EXPECT_EQ(second.uow().products().get("NO-SUCH-SKU"), nullptr);
+  second.uow().rollback_group();
+  second.handle(commands::Allocate{"o3", "LAMP", 3});
+  EXPECT_EQ(database->scalar("SELECT sum(qty) FROM allocations WHERE sku = 'LAMP'"), 6);
+}
+
 TEST_P(UnitOfWorkContract, TheSameReferenceFromTwoWritersIsADuplicate) {
   Writer first{database->url()};
   Writer second{database->url()};

@@ -93,6 +93,27 @@ std::optional<std::int64_t> PostgresTables::product_version(std::string_view sku
   });
 }
 
+std::unordered_map<std::string, std::int64_t> PostgresTables::product_versions(
+    const std::vector<std::string>& skus) {
+  std::unordered_map<std::string, std::int64_t> versions;
+  if (skus.empty()) return versions;
+  std::string list;
+  for (const std::string& sku : skus) {
+    if (!list.empty()) list += ", ";
+    list += text(sku);
+  }
+  // In SKU order, so that processes locking overlapping products do not deadlock.
+  return guarded([&] {
+    auto results = send_with_deferred("SELECT sku, version_number FROM products WHERE sku IN (" +
+                                          list + ") ORDER BY sku FOR UPDATE",
+                                      1);
+    for (int row = 0; row < results[0].rows(); ++row) {
+      versions.emplace(results[0].text(row, 0), results[0].int64(row, 1));
+    }
+    return versions;
+  });
+}
+
 Product PostgresTables::load_product(const std::string& sku, std::int64_t version) {
   return guarded([&] {
     auto results = send_with_deferred(

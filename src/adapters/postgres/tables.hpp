@@ -28,6 +28,8 @@ class PostgresTables final : public Tables {
   void sync() override {}
 
   std::optional<std::int64_t> product_version(std::string_view sku) override;
+  std::unordered_map<std::string, std::int64_t> product_versions(
+      const std::vector<std::string>& skus) override;
   domain::Product load_product(const std::string& sku, std::int64_t version) override;
   std::optional<std::string> sku_of_batch(std::string_view reference) override;
   bool store_version(const std::string& sku, std::optional<std::int64_t> expected,

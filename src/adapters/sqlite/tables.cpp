@@ -85,6 +85,16 @@ std::optional<std::int64_t> SqliteTables::product_version(std::string_view sku) 
   });
 }
 
+std::unordered_map<std::string, std::int64_t> SqliteTables::product_versions(
+    const std::vector<std::string>& skus) {
+  // One query each costs no round trip here.
+  std::unordered_map<std::string, std::int64_t> versions;
+  for (const std::string& sku : skus) {
+    if (auto version = product_version(sku)) versions.emplace(sku, *version);
+  }
+  return versions;
+}
+
 Product SqliteTables::load_product(const std::string& sku, std::int64_t version) {
   return guarded([&] {
     std::vector<Batch> batches;
