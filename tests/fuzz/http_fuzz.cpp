@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -102,6 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The server may close before reading everything (after a 4xx); what it did not read is lost.
   for (std::size_t sent = 0; sent < size;) {
     ssize_t written = send(connection, data + sent, size - sent, MSG_NOSIGNAL);
+    if (written < 0 && errno == EINTR) continue;
     if (written <= 0) break;
     sent += static_cast<std::size_t>(written);
   }
@@ -112,6 +114,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ssize_t got = recv(connection, buffer, sizeof buffer, 0);
     if (got == 0) break;
     if (got < 0) {
+      // libFuzzer's own timers interrupt the wait.
+      if (errno == EINTR) continue;
       if (errno == ECONNRESET) break;
       fail("the server neither answered nor closed the connection", received);
     }
