@@ -51,12 +51,19 @@ void PostgresTables::defer(std::string statement, bool must_change_one_row) {
 
 std::vector<Result> PostgresTables::send_with_deferred(const std::string& statements,
                                                        std::size_t result_count) {
-  std::string sql = std::exchange(deferred_, {});
+  bool begins = std::exchange(begin_pending_, false);
+  std::string sql = begins ? "BEGIN;\n" : "";
+  sql += std::exchange(deferred_, {});
   auto checks = std::exchange(deferred_changing_one_row_, {});
   sql += statements;
-  std::vector<Result> results = db_.execute_all(sql);
+  // A transaction's first round trip has changed nothing yet, so it is safe to send again on a
+  // new connection when the old one turns out to have been lost.
+  std::vector<Result> results = begins && checks.empty()
+                                    ? run_reconnecting(db_, [&] { return db_.execute_all(sql); })
+                                    : db_.execute_all(sql);
+  std::size_t first_check = begins ? 1 : 0;
   for (std::size_t i = 0; i < checks.size(); ++i) {
-    if (checks[i] && results.at(i).affected_rows() != 1) {
+    if (checks[i] && results.at(first_check + i).affected_rows() != 1) {
       throw service_layer::ConcurrencyConflict{"a product's stored version changed"};
     }
   }
@@ -65,7 +72,8 @@ std::vector<Result> PostgresTables::send_with_deferred(const std::string& statem
 }
 
 void PostgresTables::begin() {
-  guarded([&] { run_reconnecting(db_, [&] { db_.execute("BEGIN"); }); });
+  guarded([&] { db_.ensure_connected(); });
+  begin_pending_ = true;
 }
 
 void PostgresTables::commit() {
@@ -75,6 +83,7 @@ void PostgresTables::commit() {
 void PostgresTables::rollback() noexcept {
   deferred_.clear();
   deferred_changing_one_row_.clear();
+  if (std::exchange(begin_pending_, false)) return;
   try {
     db_.execute("ROLLBACK");
   } catch (const PostgresError&) {

@@ -44,13 +44,15 @@ class PostgresTables final : public Tables {
   std::string date(const std::optional<domain::Date>& value) const;
   // Queues a write; `must_change_one_row` makes a mismatch a ConcurrencyConflict.
   void defer(std::string statement, bool must_change_one_row = false);
-  // Sends the deferred writes and then `statements`, in one round trip; returns the results
-  // of the last `result_count` statements.
+  // Sends the transaction's BEGIN if it is still to be sent, the deferred writes and then
+  // `statements`, in one round trip; returns the results of the last `result_count` statements.
   std::vector<Result> send_with_deferred(const std::string& statements, std::size_t result_count);
 
   Connection db_;
   std::string deferred_;
   std::vector<bool> deferred_changing_one_row_;
+  // BEGIN rides with the transaction's first statement, saving a round trip per group.
+  bool begin_pending_ = false;
 };
 
 // The unit of work over a PostgreSQL database.
