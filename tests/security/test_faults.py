@@ -29,6 +29,15 @@ def allocate(server, headers, orderid, sku, qty, session=requests):
                         json={"orderid": orderid, "sku": sku, "qty": qty})
 
 
+def assert_recovers(server, headers):
+    """Allocates one line as soon as the server can store it again, within five seconds."""
+    for _ in range(50):
+        if allocate(server, headers["admin"], "after-recovery", "S", 1).status_code == 202:
+            return
+        time.sleep(0.1)
+    pytest.fail("the server did not recover once the fault was gone")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     if request.param == "postgresql":
@@ -113,12 +122,7 @@ def test_a_database_that_cannot_grow_gets_503_and_the_server_recovers(tmp_path):
 
     resource.prlimit(server.process.pid, resource.RLIMIT_FSIZE,
                      (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-    for attempt in range(50):
-        if allocate(server, headers["admin"], "after-recovery", "S", 1).status_code == 202:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("the server did not recover once the file system had room again")
+    assert_recovers(server, headers)
     server.kill()
     server.start()
     product = requests.get(f"{server.url}/products/S", headers=headers["reader"]).json()
@@ -152,12 +156,7 @@ def test_a_read_only_database_gets_503_and_the_server_recovers(tmp_path):
     finally:
         psql(url, f"ALTER DATABASE {name} RESET default_transaction_read_only")
     psql(url, drop_sessions)
-    for attempt in range(50):
-        if allocate(server, headers["admin"], "after-recovery", "S", 1).status_code == 202:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("the server did not recover once the database was writable again")
+    assert_recovers(server, headers)
     product = requests.get(f"{server.url}/products/S", headers=headers["reader"]).json()
     assert product["batches"][0]["available"] == 99
     server.stop()
