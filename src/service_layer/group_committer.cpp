@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <random>
 #include <utility>
 
 #include "domain/overloaded.hpp"
@@ -121,7 +120,6 @@ std::vector<Outcome> GroupCommitter::store(std::vector<Submission>& group) {
 void GroupCommitter::handle_group(std::vector<Submission> group) {
   std::vector<Outcome> outcomes;
   bool stored = false;
-  std::minstd_rand jitter{std::random_device{}()};
   for (int attempt = 1;; ++attempt) {
     try {
       outcomes = store(group);
@@ -135,7 +133,7 @@ void GroupCommitter::handle_group(std::vector<Submission> group) {
       }
       if (attempt < limits_.conflict_attempts_max) {
         auto pause = limits_.conflict_backoff * attempt;
-        std::this_thread::sleep_for(pause / 2 + pause * (jitter() % 1000) / 2000);
+        std::this_thread::sleep_for(pause / 2 + pause * (jitter_() % 1000) / 2000);
         continue;
       }
       spdlog::error(

@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <variant>
@@ -102,6 +103,7 @@ class GroupCommitter {
   bool writer_done_ = false;
   bool sync_failed_ = false;
   Statistics statistics_;
+  std::minstd_rand jitter_{std::random_device{}()};  // writer thread only
   std::thread acknowledger_;
   std::thread writer_;
 };

@@ -2,6 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <utility>
+
+#include "adapters/sqlite/coalescing_vfs.hpp"
+
 namespace allocation::adapters::sqlite {
 
 namespace {
@@ -74,9 +78,9 @@ void Connection::Finalizer::operator()(sqlite3_stmt* statement) const {
 }
 
 Connection::Connection(const std::string& path) {
-  int code =
-      sqlite3_open_v2(path.c_str(), &db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int code = sqlite3_open_v2(path.c_str(), &db_,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             coalescing_vfs_name());
   if (code != SQLITE_OK) {
     std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
     sqlite3_close(db_);
@@ -118,6 +122,26 @@ void Connection::run(const char* sql) {
   Statement& prepared = statement(sql);
   StatementUse use{prepared};
   use->execute();
+}
+
+Connection::LogProgress Connection::checkpoint() {
+  LogProgress progress;
+  int code = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &progress.frames,
+                                       &progress.copied);
+  // BUSY: another connection is checkpointing; it will copy what this one would have.
+  if (code != SQLITE_OK && code != SQLITE_BUSY) fail(db_, code);
+  return progress;
+}
+
+void Connection::watch_log(std::function<void(int frames)> written) {
+  log_written_ = std::move(written);
+  sqlite3_wal_hook(
+      db_,
+      [](void* context, sqlite3*, const char*, int frames) {
+        (*static_cast<std::function<void(int)>*>(context))(frames);
+        return SQLITE_OK;
+      },
+      &log_written_);
 }
 
 Statement& Connection::statement(const char* sql) {

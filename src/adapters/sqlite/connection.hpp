@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -67,12 +68,22 @@ class Connection {
   // `sql` must outlive the connection: statements are cached by its address.
   Statement& statement(const char* sql);
 
+  struct LogProgress {
+    int frames = 0;  // in the write-ahead log
+    int copied = 0;  // of those, already in the database file
+  };
+  // A PASSIVE checkpoint: copies what it can from the log without waiting for anyone.
+  LogProgress checkpoint();
+  // `written` runs after each commit on this connection, with the frames then in the log.
+  void watch_log(std::function<void(int frames)> written);
+
  private:
   struct Finalizer {
     void operator()(sqlite3_stmt* statement) const;
   };
 
   sqlite3* db_ = nullptr;
+  std::function<void(int)> log_written_;
   std::unordered_map<const char*, std::pair<std::unique_ptr<sqlite3_stmt, Finalizer>, Statement>>
       statements_;
 };

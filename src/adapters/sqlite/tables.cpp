@@ -1,6 +1,7 @@
 #include "adapters/sqlite/tables.hpp"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -40,9 +41,11 @@ auto guarded(Work&& work) {
 
 }  // namespace
 
-SqliteTables::SqliteTables(const std::string& path)
-    : db_{path}, checkpointer_{path, std::chrono::milliseconds{100}} {
+SqliteTables::SqliteTables(const std::string& path, BackgroundCheckpointer::Settings checkpoints)
+    : db_{path}, checkpointer_{path, checkpoints} {
   db_.execute("PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL;");
+  db_.watch_log([this](int frames) { checkpointer_.log_written(frames); });
+  keep_log_file(checkpoints.restart_frames);
   migrate(db_);
   wal_descriptor_ = ::open(db_.wal_path().c_str(), O_RDONLY | O_CLOEXEC);
   if (wal_descriptor_ < 0) {
@@ -53,7 +56,24 @@ SqliteTables::SqliteTables(const std::string& path)
 
 SqliteTables::~SqliteTables() { ::close(wal_descriptor_); }
 
+void SqliteTables::keep_log_file(int restart_frames) {
+  // A log started again reuses its file rather than freeing its blocks and allocating them
+  // anew, unless a burst has made it much longer than usual.
+  StatementUse page_size{db_.statement("PRAGMA page_size")};
+  page_size->step();
+  auto frame_bytes = page_size->int64(0) + 24;
+  auto kept_bytes = restart_frames * frame_bytes * 5 / 4;
+  db_.execute(("PRAGMA journal_size_limit = " + std::to_string(kept_bytes)).c_str());
+}
+
 void SqliteTables::begin() {
+  if (checkpointer_.writer_should_finish()) {
+    try {
+      db_.checkpoint();
+    } catch (const SqliteError& error) {
+      spdlog::warn("msg=\"checkpoint failed\" error=\"{}\"", error.what());
+    }
+  }
   guarded([&] { db_.run("BEGIN IMMEDIATE"); });
 }
 

@@ -14,11 +14,12 @@ namespace allocation::adapters::sqlite {
 // connection writes between a product's version check and its update. COMMIT writes the
 // group to the WAL (synchronous=NORMAL) and sync() fdatasyncs the WAL, so the next group can
 // be written while earlier ones are made durable: the guarantee of synchronous=FULL, with one
-// fsync for several groups. Checkpoints run in the background, not inside commits.
+// fsync for several groups. Checkpoints run in the background, not inside commits; the writer
+// only finishes one, at the start of a group, when the log is long enough to start again.
 class SqliteTables final : public Tables {
  public:
   // Opens the file, creating and migrating the schema as needed; throws SqliteError.
-  explicit SqliteTables(const std::string& path);
+  explicit SqliteTables(const std::string& path, BackgroundCheckpointer::Settings checkpoints = {});
   SqliteTables(const SqliteTables&) = delete;
   SqliteTables& operator=(const SqliteTables&) = delete;
   ~SqliteTables() override;
@@ -41,6 +42,8 @@ class SqliteTables final : public Tables {
   void store_in_audit(const service_layer::Actor& actor, const domain::Event& event) override;
 
  private:
+  void keep_log_file(int restart_frames);
+
   Connection db_;
   // Kept open for sync(): an fdatasync of the log covers every commit written to it before.
   int wal_descriptor_ = -1;
