@@ -180,6 +180,29 @@ TEST_P(UnitOfWorkContract, ProductsExpectedTogetherAreAsFreshAsProductsGotOneByO
   EXPECT_EQ(database->scalar("SELECT sum(qty) FROM allocations WHERE sku = 'LAMP'"), 6);
 }
 
+TEST_P(UnitOfWorkContract, IdentifiersWithQuotesAndSeparatorsAreStoredAsGiven) {
+  const std::string sku = R"(LAMP "deluxe", {v2}\ 'x')";
+  const std::string reference = R"(b'1"\,)";
+  const std::string order = R"(o{1}, "a"\)";
+  {
+    Writer writer{database->url()};
+    writer.handle(commands::CreateBatch{reference, sku, 10, std::nullopt});
+    writer.handle(commands::CreateBatch{"b2", "RUG", 10, std::nullopt});
+    writer.handle(commands::Allocate{order, sku, 3});
+  }
+  Writer reopened{database->url()};
+  reopened.uow().begin_group();
+  reopened.uow().products().expect({sku, "RUG"});
+  Product* product = reopened.uow().products().get(sku);
+  ASSERT_NE(product, nullptr);
+  EXPECT_EQ(product->find_batch(reference)->allocations(),
+            (std::vector<OrderLine>{{order, sku, 3}}));
+  reopened.uow().rollback_group();
+  EXPECT_EQ(reopened.uow().products().sku_of_batch(reference), sku);
+  EXPECT_EQ(reopened.read_model().allocations_for_order(order),
+            (std::vector<AllocationView>{{sku, reference}}));
+}
+
 TEST_P(UnitOfWorkContract, TheSameReferenceFromTwoWritersIsADuplicate) {
   Writer first{database->url()};
   Writer second{database->url()};

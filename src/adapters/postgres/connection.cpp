@@ -76,30 +76,80 @@ Connection::~Connection() { PQfinish(connection_); }
 
 void Connection::execute(const char* sql) { checked(connection_, PQexec(connection_, sql)); }
 
-std::vector<Result> Connection::execute_all(const std::string& sql) {
-  if (PQsendQuery(connection_, sql.c_str()) == 0) throw error_of(connection_, nullptr);
+const std::string& Connection::prepared_name(const char* sql, bool& newly) {
+  if (auto found = prepared_.find(sql); found != prepared_.end()) {
+    newly = false;
+    return found->second;
+  }
+  auto [reserved, inserted] =
+      preparing_.try_emplace(sql, "s" + std::to_string(prepared_.size() + preparing_.size()));
+  newly = inserted;
+  return reserved->second;
+}
+
+std::vector<Result> Connection::run_pipelined(const std::vector<Statement>& statements) {
+  if (PQenterPipelineMode(connection_) == 0) throw error_of(connection_, nullptr);
+  // What was sent, in order: a statement to run, or `sql` to prepare.
+  struct Sent {
+    const char* sql;
+    bool prepares;
+  };
+  std::vector<Sent> sent;
+  sent.reserve(statements.size() * 2);
+  std::vector<const char*> values;
+  bool sending = true;
+  for (const Statement& statement : statements) {
+    bool newly = false;
+    const std::string& name = prepared_name(statement.sql, newly);
+    if (newly) {
+      sending = PQsendPrepare(connection_, name.c_str(), statement.sql, 0, nullptr) != 0;
+      if (!sending) break;
+      sent.push_back({statement.sql, true});
+    }
+    values.clear();
+    for (const Parameter& parameter : statement.parameters) {
+      values.push_back(parameter ? parameter->c_str() : nullptr);
+    }
+    sending = PQsendQueryPrepared(connection_, name.c_str(), static_cast<int>(values.size()),
+                                  values.data(), nullptr, nullptr, 0) != 0;
+    if (!sending) break;
+    sent.push_back({statement.sql, false});
+  }
+  if (!sending || PQpipelineSync(connection_) == 0) {
+    PostgresError error = error_of(connection_, nullptr);
+    // Out of step with the server: the connection starts again before its next use.
+    PQreset(connection_);
+    prepared_.clear();
+    preparing_.clear();
+    throw error;
+  }
   std::vector<Result> results;
+  results.reserve(statements.size());
   std::optional<PostgresError> failure;
-  while (pg_result* raw = PQgetResult(connection_)) {
+  for (const Sent& item : sent) {
+    pg_result* raw = PQgetResult(connection_);
+    if (raw == nullptr) break;
     Result result{raw};
+    // Each statement's results end with a null.
+    while (pg_result* extra = PQgetResult(connection_)) PQclear(extra);
     auto status = PQresultStatus(raw);
+    if (status == PGRES_PIPELINE_ABORTED) continue;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       if (!failure) failure = error_of(connection_, raw);
       continue;
     }
-    results.push_back(std::move(result));
+    if (item.prepares) {
+      prepared_.insert(preparing_.extract(item.sql));
+    } else {
+      results.push_back(std::move(result));
+    }
   }
-  if (failure) throw *failure;
+  preparing_.clear();
   if (PQstatus(connection_) != CONNECTION_OK) throw error_of(connection_, nullptr);
+  if (pg_result* sync = PQgetResult(connection_)) PQclear(sync);
+  if (PQexitPipelineMode(connection_) == 0) throw error_of(connection_, nullptr);
+  if (failure) throw *failure;
   return results;
-}
-
-std::string Connection::literal(std::string_view text) const {
-  char* escaped = PQescapeLiteral(connection_, text.data(), text.size());
-  if (escaped == nullptr) throw error_of(connection_, nullptr);
-  std::string quoted{escaped};
-  PQfreemem(escaped);
-  return quoted;
 }
 
 Result Connection::run(const char* sql, std::initializer_list<Parameter> parameters) {

@@ -46,6 +46,13 @@ class Result {
 // A parameter in text form; nullopt is SQL NULL.
 using Parameter = std::optional<std::string>;
 
+// A statement and its parameters; `sql` must outlive the connection that runs it, which keeps
+// it prepared by its address.
+struct Statement {
+  const char* sql;
+  std::vector<Parameter> parameters;
+};
+
 // One libpq connection, used by one thread at a time, with its statements prepared once.
 class Connection {
  public:
@@ -57,11 +64,10 @@ class Connection {
 
   // Runs statements without parameters (several allowed).
   void execute(const char* sql);
-  // Runs several statements in one round trip and returns each one's result; throws the
-  // first error (the statements after it did not run).
-  std::vector<Result> execute_all(const std::string& sql);
-  // `text` as an SQL string literal, quoted and escaped for this connection.
-  [[nodiscard]] std::string literal(std::string_view text) const;
+  // Runs the statements in one round trip (libpq's pipeline mode), each prepared on first use,
+  // and returns each one's result; throws the first error (the statements after it did not
+  // run). Inside a transaction that the statements open, a failure leaves it to be rolled back.
+  std::vector<Result> run_pipelined(const std::vector<Statement>& statements);
   // Runs one statement, prepared on first use; `sql` must outlive the connection.
   Result run(const char* sql, std::initializer_list<Parameter> parameters = {});
   // Reconnects if the connection was lost; prepared statements are then prepared again.
@@ -69,8 +75,13 @@ class Connection {
   [[nodiscard]] bool lost() const;
 
  private:
+  // The name `sql` is prepared under; `newly` when it is not prepared yet (a name is then
+  // reserved for it).
+  const std::string& prepared_name(const char* sql, bool& newly);
+
   pg_conn* connection_ = nullptr;
   std::unordered_map<const char*, std::string> prepared_;
+  std::unordered_map<const char*, std::string> preparing_;
 };
 
 // Runs `work` on `db`; if the connection turns out to have been lost (a server restart, a

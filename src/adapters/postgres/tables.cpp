@@ -1,5 +1,6 @@
 #include "adapters/postgres/tables.hpp"
 
+#include <iterator>
 #include <unordered_map>
 #include <utility>
 
@@ -15,7 +16,28 @@ using namespace domain;
 
 namespace {
 
-std::string number(std::int64_t value) { return std::to_string(value); }
+Parameter number(std::int64_t value) { return std::to_string(value); }
+
+Parameter date(const std::optional<Date>& value) {
+  if (!value) return std::nullopt;
+  return value->iso();
+}
+
+// A PostgreSQL array literal of `texts`, each quoted.
+std::string text_array(const std::vector<std::string>& texts) {
+  std::string array = "{";
+  for (const std::string& text : texts) {
+    if (array.size() > 1) array += ',';
+    array += '"';
+    for (char c : text) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  array += '}';
+  return array;
+}
 
 bool is_conflict(const std::string& sqlstate) {
   return sqlstate == "40001"      // serialization_failure
@@ -37,37 +59,32 @@ auto guarded(Work&& work) {
 
 PostgresTables::PostgresTables(const std::string& url) : db_{url} { migrate(db_); }
 
-std::string PostgresTables::text(std::string_view value) const { return db_.literal(value); }
-
-std::string PostgresTables::date(const std::optional<Date>& value) const {
-  return value ? text(value->iso()) + "::date" : "NULL";
-}
-
-void PostgresTables::defer(std::string statement, bool must_change_one_row) {
-  deferred_ += statement;
-  deferred_ += ";\n";
+void PostgresTables::defer(Statement statement, bool must_change_one_row) {
+  deferred_.push_back(std::move(statement));
   deferred_changing_one_row_.push_back(must_change_one_row);
 }
 
-std::vector<Result> PostgresTables::send_with_deferred(const std::string& statements,
-                                                       std::size_t result_count) {
+std::vector<Result> PostgresTables::send_with_deferred(std::vector<Statement> statements) {
   bool begins = std::exchange(begin_pending_, false);
-  std::string sql = begins ? "BEGIN;\n" : "";
-  sql += std::exchange(deferred_, {});
+  std::vector<Statement> sent;
+  sent.reserve(deferred_.size() + statements.size() + 1);
+  if (begins) sent.push_back({"BEGIN", {}});
+  std::move(deferred_.begin(), deferred_.end(), std::back_inserter(sent));
+  deferred_.clear();
   auto checks = std::exchange(deferred_changing_one_row_, {});
-  sql += statements;
+  std::move(statements.begin(), statements.end(), std::back_inserter(sent));
   // A transaction's first round trip has changed nothing yet, so it is safe to send again on a
   // new connection when the old one turns out to have been lost.
   std::vector<Result> results = begins && checks.empty()
-                                    ? run_reconnecting(db_, [&] { return db_.execute_all(sql); })
-                                    : db_.execute_all(sql);
+                                    ? run_reconnecting(db_, [&] { return db_.run_pipelined(sent); })
+                                    : db_.run_pipelined(sent);
   std::size_t first_check = begins ? 1 : 0;
   for (std::size_t i = 0; i < checks.size(); ++i) {
     if (checks[i] && results.at(first_check + i).affected_rows() != 1) {
       throw service_layer::ConcurrencyConflict{"a product's stored version changed"};
     }
   }
-  return {std::make_move_iterator(results.end() - static_cast<std::ptrdiff_t>(result_count)),
+  return {std::make_move_iterator(results.end() - static_cast<std::ptrdiff_t>(statements.size())),
           std::make_move_iterator(results.end())};
 }
 
@@ -77,7 +94,7 @@ void PostgresTables::begin() {
 }
 
 void PostgresTables::commit() {
-  guarded([&] { send_with_deferred("COMMIT", 1); });
+  guarded([&] { send_with_deferred({{"COMMIT", {}}}); });
 }
 
 void PostgresTables::rollback() noexcept {
@@ -96,7 +113,7 @@ std::optional<std::int64_t> PostgresTables::product_version(std::string_view sku
   // is held until the group ends.
   return guarded([&]() -> std::optional<std::int64_t> {
     auto results = send_with_deferred(
-        "SELECT version_number FROM products WHERE sku = " + text(sku) + " FOR UPDATE", 1);
+        {{"SELECT version_number FROM products WHERE sku = $1 FOR UPDATE", {std::string{sku}}}});
     if (results[0].rows() == 0) return std::nullopt;
     return results[0].int64(0, 0);
   });
@@ -106,16 +123,12 @@ std::unordered_map<std::string, std::int64_t> PostgresTables::product_versions(
     const std::vector<std::string>& skus) {
   std::unordered_map<std::string, std::int64_t> versions;
   if (skus.empty()) return versions;
-  std::string list;
-  for (const std::string& sku : skus) {
-    if (!list.empty()) list += ", ";
-    list += text(sku);
-  }
   // In SKU order, so that processes locking overlapping products do not deadlock.
   return guarded([&] {
-    auto results = send_with_deferred("SELECT sku, version_number FROM products WHERE sku IN (" +
-                                          list + ") ORDER BY sku FOR UPDATE",
-                                      1);
+    auto results = send_with_deferred(
+        {{"SELECT sku, version_number FROM products WHERE sku = ANY($1::text[]) ORDER BY sku "
+          "FOR UPDATE",
+          {text_array(skus)}}});
     for (int row = 0; row < results[0].rows(); ++row) {
       versions.emplace(results[0].text(row, 0), results[0].int64(row, 1));
     }
@@ -126,10 +139,8 @@ std::unordered_map<std::string, std::int64_t> PostgresTables::product_versions(
 Product PostgresTables::load_product(const std::string& sku, std::int64_t version) {
   return guarded([&] {
     auto results = send_with_deferred(
-        "SELECT reference, purchased_quantity, eta FROM batches WHERE sku = " + text(sku) +
-            ";\nSELECT orderid, qty, batchref FROM allocations WHERE sku = " + text(sku) +
-            " ORDER BY id",
-        2);
+        {{"SELECT reference, purchased_quantity, eta FROM batches WHERE sku = $1", {sku}},
+         {"SELECT orderid, qty, batchref FROM allocations WHERE sku = $1 ORDER BY id", {sku}}});
     const Result& rows = results[0];
     std::vector<Batch> batches;
     for (int row = 0; row < rows.rows(); ++row) {
@@ -150,8 +161,8 @@ Product PostgresTables::load_product(const std::string& sku, std::int64_t versio
 
 std::optional<std::string> PostgresTables::sku_of_batch(std::string_view reference) {
   return guarded([&]() -> std::optional<std::string> {
-    auto results =
-        send_with_deferred("SELECT sku FROM batches WHERE reference = " + text(reference), 1);
+    auto results = send_with_deferred(
+        {{"SELECT sku FROM batches WHERE reference = $1", {std::string{reference}}}});
     if (results[0].rows() == 0) return std::nullopt;
     return results[0].text(0, 0);
   });
@@ -160,12 +171,12 @@ std::optional<std::string> PostgresTables::sku_of_batch(std::string_view referen
 bool PostgresTables::store_version(const std::string& sku, std::optional<std::int64_t> expected,
                                    std::int64_t version) {
   if (expected) {
-    defer("UPDATE products SET version_number = " + number(version) + " WHERE sku = " + text(sku) +
-              " AND version_number = " + number(*expected),
+    defer({"UPDATE products SET version_number = $1 WHERE sku = $2 AND version_number = $3",
+           {number(version), sku, number(*expected)}},
           true);
   } else {
-    defer("INSERT INTO products (sku, version_number) VALUES (" + text(sku) + ", " +
-              number(version) + ") ON CONFLICT DO NOTHING",
+    defer({"INSERT INTO products (sku, version_number) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+           {sku, number(version)}},
           true);
   }
   return true;
@@ -175,20 +186,22 @@ void PostgresTables::store_change(const std::string& sku, const Event& event) {
   std::visit(
       Overloaded{
           [&](const events::BatchCreated& e) {
-            defer("INSERT INTO batches (reference, sku, purchased_quantity, eta) VALUES (" +
-                  text(e.ref) + ", " + text(sku) + ", " + number(e.qty) + ", " + date(e.eta) + ")");
+            defer(
+                {"INSERT INTO batches (reference, sku, purchased_quantity, eta) "
+                 "VALUES ($1, $2, $3, $4::date)",
+                 {e.ref, sku, number(e.qty), date(e.eta)}});
           },
           [&](const events::BatchQuantityChanged& e) {
-            defer("UPDATE batches SET purchased_quantity = " + number(e.qty) +
-                  " WHERE reference = " + text(e.ref));
+            defer({"UPDATE batches SET purchased_quantity = $1 WHERE reference = $2",
+                   {number(e.qty), e.ref}});
           },
           [&](const events::Allocated& e) {
-            defer("INSERT INTO allocations (sku, orderid, qty, batchref) VALUES (" + text(sku) +
-                  ", " + text(e.orderid) + ", " + number(e.qty) + ", " + text(e.batchref) + ")");
+            defer({"INSERT INTO allocations (sku, orderid, qty, batchref) VALUES ($1, $2, $3, $4)",
+                   {sku, e.orderid, number(e.qty), e.batchref}});
           },
           [&](const events::Deallocated& e) {
-            defer("DELETE FROM allocations WHERE sku = " + text(sku) +
-                  " AND orderid = " + text(e.orderid) + " AND qty = " + number(e.qty));
+            defer({"DELETE FROM allocations WHERE sku = $1 AND orderid = $2 AND qty = $3",
+                   {sku, e.orderid, number(e.qty)}});
           },
           [](const events::OutOfStock&) {},
       },
@@ -196,49 +209,49 @@ void PostgresTables::store_change(const std::string& sku, const Event& event) {
 }
 
 void PostgresTables::store_read_model_change(const ReadModelChange& change) {
-  std::visit(
-      Overloaded{
-          [&](const events::Allocated& e) {
-            defer("INSERT INTO allocations_view (orderid, sku, qty, batchref) VALUES (" +
-                  text(e.orderid) + ", " + text(e.sku) + ", " + number(e.qty) + ", " +
-                  text(e.batchref) + ")");
-          },
-          [&](const events::Deallocated& e) {
-            defer(
-                "DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view "
-                "WHERE orderid = " +
-                text(e.orderid) + " AND sku = " + text(e.sku) + " AND qty = " + number(e.qty) +
-                " AND batchref = " + text(e.batchref) + " LIMIT 1)");
-          },
-          [&](const events::BatchCreated& e) {
-            defer(
-                "INSERT INTO batches_view (reference, sku, eta, purchased_quantity, "
-                "available_quantity) VALUES (" +
-                text(e.ref) + ", " + text(e.sku) + ", " + date(e.eta) + ", " + number(e.qty) +
-                ", " + number(e.qty) + ")");
-          },
-          [&](const events::BatchQuantityChanged& e) {
-            defer("UPDATE batches_view SET available_quantity = available_quantity + (" +
-                  number(e.qty) + " - purchased_quantity), purchased_quantity = " + number(e.qty) +
-                  " WHERE reference = " + text(e.ref));
-          },
-          [&](const AvailableQuantityDelta& d) {
-            defer("UPDATE batches_view SET available_quantity = available_quantity + " +
-                  number(d.delta) + " WHERE reference = " + text(d.batch_reference));
-          },
-      },
-      change);
+  std::visit(Overloaded{
+                 [&](const events::Allocated& e) {
+                   defer(
+                       {"INSERT INTO allocations_view (orderid, sku, qty, batchref) "
+                        "VALUES ($1, $2, $3, $4)",
+                        {e.orderid, e.sku, number(e.qty), e.batchref}});
+                 },
+                 [&](const events::Deallocated& e) {
+                   defer(
+                       {"DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view "
+                        "WHERE orderid = $1 AND sku = $2 AND qty = $3 AND batchref = $4 LIMIT 1)",
+                        {e.orderid, e.sku, number(e.qty), e.batchref}});
+                 },
+                 [&](const events::BatchCreated& e) {
+                   defer(
+                       {"INSERT INTO batches_view (reference, sku, eta, purchased_quantity, "
+                        "available_quantity) VALUES ($1, $2, $3::date, $4, $4)",
+                        {e.ref, e.sku, date(e.eta), number(e.qty)}});
+                 },
+                 [&](const events::BatchQuantityChanged& e) {
+                   defer(
+                       {"UPDATE batches_view SET available_quantity = available_quantity + ($1 - "
+                        "purchased_quantity), purchased_quantity = $1 WHERE reference = $2",
+                        {number(e.qty), e.ref}});
+                 },
+                 [&](const AvailableQuantityDelta& d) {
+                   defer(
+                       {"UPDATE batches_view SET available_quantity = available_quantity + $1 "
+                        "WHERE reference = $2",
+                        {number(d.delta), d.batch_reference}});
+                 },
+             },
+             change);
 }
 
 void PostgresTables::store_in_outbox(const Event& event) {
-  defer("INSERT INTO outbox (event, payload) VALUES (" + text(event_name(event)) + ", " +
-        text(to_json(event)) + ")");
+  defer({"INSERT INTO outbox (event, payload) VALUES ($1, $2)",
+         {std::string{event_name(event)}, to_json(event)}});
 }
 
 void PostgresTables::store_in_audit(const service_layer::Actor& actor, const Event& event) {
-  defer("INSERT INTO audit (token_name, request_id, action, details) VALUES (" +
-        text(actor.token_name) + ", " + text(actor.request_id) + ", " + text(event_name(event)) +
-        ", " + text(to_json(event)) + ")");
+  defer({"INSERT INTO audit (token_name, request_id, action, details) VALUES ($1, $2, $3, $4)",
+         {actor.token_name, actor.request_id, std::string{event_name(event)}, to_json(event)}});
 }
 
 std::unique_ptr<service_layer::UnitOfWork> open_unit_of_work(const std::string& url) {

@@ -11,12 +11,12 @@ namespace allocation::adapters::postgres {
 
 // The writer's tables on a PostgreSQL server. A group is one READ COMMITTED transaction that
 // locks each product row it reads, so processes writing one product take turns. Writes are
-// deferred and sent in the same round trip as the next read or the COMMIT, so a command costs
-// about one round trip. What can
-// still collide (a product or batch created by two processes at once, a deadlock between
-// groups that lock products in different orders) is reported as ConcurrencyConflict so that
-// the group is handled again. COMMIT is durable (synchronous_commit=on), so sync() has
-// nothing left to do.
+// deferred and sent in the same round trip as the next read or the COMMIT (libpq's pipeline
+// mode), each a statement prepared once per connection, so the server neither parses nor plans
+// them again. What can still collide (a product or batch created by two processes at once, a
+// deadlock between groups that lock products in different orders) is reported as
+// ConcurrencyConflict so that the group is handled again. COMMIT is durable
+// (synchronous_commit=on), so sync() has nothing left to do.
 class PostgresTables final : public Tables {
  public:
   // Connects and migrates the schema; throws PostgresError.
@@ -40,16 +40,14 @@ class PostgresTables final : public Tables {
   void store_in_audit(const service_layer::Actor& actor, const domain::Event& event) override;
 
  private:
-  std::string text(std::string_view value) const;
-  std::string date(const std::optional<domain::Date>& value) const;
   // Queues a write; `must_change_one_row` makes a mismatch a ConcurrencyConflict.
-  void defer(std::string statement, bool must_change_one_row = false);
+  void defer(Statement statement, bool must_change_one_row = false);
   // Sends the transaction's BEGIN if it is still to be sent, the deferred writes and then
-  // `statements`, in one round trip; returns the results of the last `result_count` statements.
-  std::vector<Result> send_with_deferred(const std::string& statements, std::size_t result_count);
+  // `statements`, in one round trip; returns the results of `statements`.
+  std::vector<Result> send_with_deferred(std::vector<Statement> statements);
 
   Connection db_;
-  std::string deferred_;
+  std::vector<Statement> deferred_;
   std::vector<bool> deferred_changing_one_row_;
   // BEGIN rides with the transaction's first statement, saving a round trip per group.
   bool begin_pending_ = false;

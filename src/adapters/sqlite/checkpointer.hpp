@@ -25,7 +25,7 @@ class BackgroundCheckpointer {
     // Frames in the log from which to start it again.
     int restart_frames = 65536;
     // Frames the writer may be left to copy itself.
-    int writer_frames_max = 512;
+    int writer_frames_max = 64;
   };
 
   BackgroundCheckpointer(const std::string& path, Settings settings);
