@@ -60,9 +60,8 @@ std::vector<Event> TableUnitOfWork::store_products() {
     auto version = cached.product.version_number();
     stored_in_group_.insert(sku);
     if (cached.stored_version != version) {
-      if (!tables_->store_version(sku, cached.stored_version, version)) {
-        throw service_layer::ConcurrencyConflict{sku};
-      }
+      auto [change, first] = version_changes_.try_emplace(sku, cached.stored_version, version);
+      if (!first) change->second.second = version;
     }
     for (const Event& event : events) tables_->store_change(sku, event);
     cached.stored_version = version;
@@ -75,8 +74,13 @@ std::vector<Event> TableUnitOfWork::store_products() {
 
 void TableUnitOfWork::commit() {
   auto events = store_products();
-  for (const ReadModelChange& change : read_model_changes_)
-    tables_->store_read_model_change(change);
+  for (const ReadModelChange& change : read_model_changes_) {
+    if (const auto* delta = std::get_if<AvailableQuantityDelta>(&change)) {
+      available_deltas_[delta->batch_reference] += delta->delta;
+    } else {
+      tables_->store_read_model_change(change);
+    }
+  }
   read_model_changes_.clear();
   for (const Event& event : outbox_events_) tables_->store_in_outbox(event);
   outbox_events_.clear();
@@ -96,6 +100,16 @@ void TableUnitOfWork::forget_unit() {
 void TableUnitOfWork::rollback() { forget_unit(); }
 
 void TableUnitOfWork::commit_group() {
+  for (const auto& [reference, delta] : available_deltas_) {
+    if (delta != 0) tables_->store_read_model_change(AvailableQuantityDelta{reference, delta});
+  }
+  available_deltas_.clear();
+  for (const auto& [sku, change] : version_changes_) {
+    if (!tables_->store_version(sku, change.first, change.second)) {
+      throw service_layer::ConcurrencyConflict{sku};
+    }
+  }
+  version_changes_.clear();
   tables_->commit();
   in_group_ = false;
   stored_in_group_.clear();
@@ -107,6 +121,8 @@ void TableUnitOfWork::rollback_group() {
   for (const std::string& sku : stored_in_group_) cache_.erase(sku);
   stored_in_group_.clear();
   versions_in_group_.clear();
+  version_changes_.clear();
+  available_deltas_.clear();
   discard_new_events();
   if (in_group_) tables_->rollback();
   in_group_ = false;

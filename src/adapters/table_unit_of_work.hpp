@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "adapters/tables.hpp"
@@ -14,7 +15,12 @@ namespace allocation::adapters {
 
 // The unit of work of every storage engine. Products, once read, stay in memory between
 // groups; each group checks the stored version of each product it uses so that a change by
-// another writer is never missed, and each write is conditional on that version. A unit writes
+// another writer is never missed. A group stores each product's version once, as it commits,
+// conditional on the version it found: the engines keep other writers from changing a version
+// once a group has read it, and one update instead of one per command spares a product that
+// every command of a group changes (a flash sale) a row rewritten hundreds of times. For the
+// same reason the changes of a batch's available quantity in the read model are summed and
+// stored once per group. A unit writes
 // nothing until it commits, so undoing a unit needs no SQL; anything that fails inside the database
 // undoes the whole group.
 class TableUnitOfWork final : public service_layer::UnitOfWork,
@@ -79,6 +85,11 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   // Stored versions read or written in this group, which no other writer can change before it
   // ends (the engines lock them), so they need not be read again.
   std::unordered_map<std::string, std::int64_t> versions_in_group_;
+  // Per product changed in this group: the version it had in storage (none for a new product)
+  // and the one to store.
+  std::unordered_map<std::string, std::pair<std::optional<std::int64_t>, std::int64_t>>
+      version_changes_;
+  std::unordered_map<std::string, std::int64_t> available_deltas_;
   std::vector<ReadModelChange> read_model_changes_;
   std::vector<domain::Event> outbox_events_;
   std::vector<domain::Event> audit_events_;

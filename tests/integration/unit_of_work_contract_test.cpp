@@ -63,6 +63,28 @@ TEST_P(UnitOfWorkContract, ARolledBackUnitIsUndoneAndTheRestOfTheGroupKept) {
   writer.uow().rollback_group();
 }
 
+TEST_P(UnitOfWorkContract, AGroupStoresOnceWhatManyOfItsCommandsChanged) {
+  Writer writer{database->url()};
+  writer.handle(commands::CreateBatch{"b1", "LAMP", 100, std::nullopt});
+  writer.uow().begin_group();
+  for (int line = 1; line <= 5; ++line) {
+    writer.bus.handle(commands::Allocate{"o" + std::to_string(line), "LAMP", 1});
+  }
+  writer.uow().products().get("LAMP")->allocate(OrderLine{"undone", "LAMP", 1});
+  writer.uow().rollback();
+  writer.bus.handle(commands::Allocate{"o6", "LAMP", 1});
+  writer.uow().commit_group();
+  EXPECT_EQ(database->scalar("SELECT version_number FROM products WHERE sku = 'LAMP'"), 7);
+
+  Writer other{database->url()};
+  other.handle(commands::Allocate{"o7", "LAMP", 1});
+  writer.handle(commands::Allocate{"o8", "LAMP", 1});
+  EXPECT_EQ(database->scalar("SELECT version_number FROM products WHERE sku = 'LAMP'"), 9);
+  EXPECT_EQ(database->scalar("SELECT sum(qty) FROM allocations WHERE sku = 'LAMP'"), 8);
+  EXPECT_EQ(writer.read_model().batches_for_sku("LAMP"),
+            (std::vector<BatchView>{{"b1", std::nullopt, 100, 92}}));
+}
+
 TEST_P(UnitOfWorkContract, ARolledBackGroupLeavesNoTraceOnDiskOrInMemory) {
   Writer writer{database->url()};
   writer.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
