@@ -9,6 +9,8 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "service_layer/thread_name.hpp"
+
 namespace allocation::adapters {
 
 namespace {
@@ -56,7 +58,10 @@ TokenAuthenticator::TokenAuthenticator(std::unique_ptr<service_layer::TokenStore
                                        std::chrono::milliseconds refresh)
     : store_{std::move(store)}, refresh_{refresh} {
   reload();
-  thread_ = std::thread{[this] { run(); }};
+  thread_ = std::thread{[this] {
+    service_layer::name_this_thread("token-refresh");
+    run();
+  }};
 }
 
 TokenAuthenticator::~TokenAuthenticator() {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "domain/overloaded.hpp"
+#include "service_layer/thread_name.hpp"
 
 namespace allocation::service_layer {
 
@@ -35,8 +36,14 @@ GroupCommitter::GroupCommitter(UnitOfWork& uow, MessageBus& bus, Limits limits)
     : uow_{uow},
       bus_{bus},
       limits_{limits},
-      acknowledger_{[this] { acknowledge(); }},
-      writer_{[this] { write(); }} {}
+      acknowledger_{[this] {
+        name_this_thread("acknowledger");
+        acknowledge();
+      }},
+      writer_{[this] {
+        name_this_thread("writer");
+        write();
+      }} {}
 
 GroupCommitter::~GroupCommitter() { stop(); }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "service_layer/thread_name.hpp"
+
 namespace allocation::service_layer {
 
 OutboxRelay::OutboxRelay(std::unique_ptr<OutboxStore> store,
@@ -11,7 +13,10 @@ OutboxRelay::OutboxRelay(std::unique_ptr<OutboxStore> store,
     : store_{std::move(store)},
       destination_{std::move(destination)},
       settings_{std::move(settings)},
-      thread_{[this] { run(); }} {}
+      thread_{[this] {
+        name_this_thread("outbox-relay");
+        run();
+      }} {}
 
 OutboxRelay::~OutboxRelay() {
   {

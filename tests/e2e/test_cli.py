@@ -3,6 +3,7 @@
 import os
 import socket
 import subprocess
+import time
 
 import requests
 
@@ -102,3 +103,20 @@ def test_default_database_lives_under_data(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_the_server_threads_are_named_for_top_and_perf(server_factory):
+    server = server_factory().start()
+    task_directory = f"/proc/{server.process.pid}/task"
+    expected = {"writer", "acknowledger", "checkpointer", "reader"}
+    deadline = time.monotonic() + 5
+    while True:
+        names = set()
+        for task in os.listdir(task_directory):
+            with open(f"{task_directory}/{task}/comm") as comm:
+                names.add(comm.read().strip())
+        # A thread names itself once it runs, which may be just after the server answers.
+        if expected <= names or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert expected <= names

@@ -2,10 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include "service_layer/thread_name.hpp"
+
 namespace allocation::adapters::sqlite {
 
 BackgroundCheckpointer::BackgroundCheckpointer(const std::string& path, Settings settings)
-    : db_{path}, settings_{settings}, thread_{[this] { run(); }} {}
+    : db_{path}, settings_{settings}, thread_{[this] {
+        service_layer::name_this_thread("checkpointer");
+        run();
+      }} {}
 
 BackgroundCheckpointer::~BackgroundCheckpointer() {
   {

@@ -25,6 +25,7 @@
 #include "domain/overloaded.hpp"
 #include "entrypoints/http/rate_limiter.hpp"
 #include "service_layer/errors.hpp"
+#include "service_layer/thread_name.hpp"
 
 namespace allocation::entrypoints::http {
 
@@ -124,7 +125,9 @@ awaitable<std::vector<service_layer::BatchView>> query_batches(service_layer::Re
 struct HttpServer::Impl {
   Impl(service_layer::GroupCommitter& commands, service_layer::ReadModel& read_model,
        ServerSettings settings)
-      : commands{commands}, read_model{read_model}, settings{std::move(settings)} {}
+      : commands{commands}, read_model{read_model}, settings{std::move(settings)} {
+    asio::post(reader, [] { service_layer::name_this_thread("reader"); });
+  }
 
   struct Connection {
     beast::tcp_stream* stream;
