@@ -20,9 +20,8 @@ namespace allocation::adapters {
 // once a group has read it, and one update instead of one per command spares a product that
 // every command of a group changes (a flash sale) a row rewritten hundreds of times. For the
 // same reason the changes of a batch's available quantity in the read model are summed and
-// stored once per group. A unit writes
-// nothing until it commits, so undoing a unit needs no SQL; anything that fails inside the database
-// undoes the whole group.
+// stored once per group. A unit writes nothing until it commits, so undoing a unit needs no
+// SQL; anything that fails inside the database undoes the whole group.
 class TableUnitOfWork final : public service_layer::UnitOfWork,
                               service_layer::ProductRepository,
                               service_layer::ReadModelStore,

@@ -116,12 +116,8 @@ std::vector<Result> Connection::run_pipelined(const std::vector<Statement>& stat
     sent.push_back({statement.sql, false});
   }
   if (!sending || PQpipelineSync(connection_) == 0) {
-    PostgresError error = error_of(connection_, nullptr);
-    // Out of step with the server: the connection starts again before its next use.
-    PQreset(connection_);
-    prepared_.clear();
     preparing_.clear();
-    throw error;
+    start_again();
   }
   std::vector<Result> results;
   results.reserve(statements.size());
@@ -147,9 +143,16 @@ std::vector<Result> Connection::run_pipelined(const std::vector<Statement>& stat
   preparing_.clear();
   if (PQstatus(connection_) != CONNECTION_OK) throw error_of(connection_, nullptr);
   if (pg_result* sync = PQgetResult(connection_)) PQclear(sync);
-  if (PQexitPipelineMode(connection_) == 0) throw error_of(connection_, nullptr);
+  if (PQexitPipelineMode(connection_) == 0) start_again();
   if (failure) throw *failure;
   return results;
+}
+
+void Connection::start_again() {
+  PostgresError error = error_of(connection_, nullptr);
+  PQreset(connection_);
+  prepared_.clear();
+  throw error;
 }
 
 Result Connection::run(const char* sql, std::initializer_list<Parameter> parameters) {

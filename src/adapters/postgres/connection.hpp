@@ -78,6 +78,8 @@ class Connection {
   // The name `sql` is prepared under; `newly` when it is not prepared yet (a name is then
   // reserved for it).
   const std::string& prepared_name(const char* sql, bool& newly);
+  // For a connection out of step with its server: connects again and throws what went wrong.
+  [[noreturn]] void start_again();
 
   pg_conn* connection_ = nullptr;
   std::unordered_map<const char*, std::string> prepared_;
