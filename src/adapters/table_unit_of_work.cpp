@@ -25,12 +25,10 @@ void TableUnitOfWork::expect(const std::vector<std::string>& skus) {
 
 Product* TableUnitOfWork::get(std::string_view sku_view) {
   std::string sku{sku_view};
+  expect({sku});
   std::optional<std::int64_t> version;
   if (auto known = versions_in_group_.find(sku); known != versions_in_group_.end()) {
     version = known->second;
-  } else {
-    version = tables_->product_version(sku);
-    if (version) versions_in_group_.emplace(sku, *version);
   }
   auto found = cache_.find(sku);
   if (found != cache_.end() && found->second.stored_version != version) {

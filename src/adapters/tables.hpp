@@ -38,9 +38,8 @@ class Tables {
   // Makes every committed transaction durable (a no-op where commit already is).
   virtual void sync() = 0;
 
-  // The stored version of a product, which cannot change until the transaction ends.
-  virtual std::optional<std::int64_t> product_version(std::string_view sku) = 0;
-  // The same for several products at once: the versions of those that exist.
+  // The stored versions of those of the products that exist, which cannot change until the
+  // transaction ends.
   virtual std::unordered_map<std::string, std::int64_t> product_versions(
       const std::vector<std::string>& skus) = 0;
   virtual domain::Product load_product(const std::string& sku, std::int64_t version) = 0;

@@ -108,22 +108,13 @@ void PostgresTables::rollback() noexcept {
   }
 }
 
-std::optional<std::int64_t> PostgresTables::product_version(std::string_view sku) {
-  // The row lock makes concurrent writers of one product take turns instead of colliding; it
-  // is held until the group ends.
-  return guarded([&]() -> std::optional<std::int64_t> {
-    auto results = send_with_deferred(
-        {{"SELECT version_number FROM products WHERE sku = $1 FOR UPDATE", {std::string{sku}}}});
-    if (results[0].rows() == 0) return std::nullopt;
-    return results[0].int64(0, 0);
-  });
-}
-
 std::unordered_map<std::string, std::int64_t> PostgresTables::product_versions(
     const std::vector<std::string>& skus) {
   std::unordered_map<std::string, std::int64_t> versions;
   if (skus.empty()) return versions;
-  // In SKU order, so that processes locking overlapping products do not deadlock.
+  // The row locks make concurrent writers of one product take turns instead of colliding, and
+  // are held until the group ends; taken in SKU order, so that processes locking overlapping
+  // products do not deadlock.
   return guarded([&] {
     auto results = send_with_deferred(
         {{"SELECT sku, version_number FROM products WHERE sku = ANY($1::text[]) ORDER BY sku "

@@ -33,7 +33,7 @@ bool BackgroundCheckpointer::writer_should_finish() const {
 
 void BackgroundCheckpointer::checkpoint() {
   try {
-    frames_copied_.store(db_.checkpoint().copied, std::memory_order_relaxed);
+    frames_copied_.store(db_.checkpoint(), std::memory_order_relaxed);
   } catch (const SqliteError& error) {
     spdlog::warn("msg=\"checkpoint failed\" error=\"{}\"", error.what());
   }

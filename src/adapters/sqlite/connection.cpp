@@ -124,13 +124,12 @@ void Connection::run(const char* sql) {
   use->execute();
 }
 
-Connection::LogProgress Connection::checkpoint() {
-  LogProgress progress;
-  int code = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &progress.frames,
-                                       &progress.copied);
+int Connection::checkpoint() {
+  int copied = 0;
+  int code = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied);
   // BUSY: another connection is checkpointing; it will copy what this one would have.
   if (code != SQLITE_OK && code != SQLITE_BUSY) fail(db_, code);
-  return progress;
+  return copied;
 }
 
 void Connection::watch_log(std::function<void(int frames)> written) {

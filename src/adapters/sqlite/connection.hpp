@@ -68,12 +68,9 @@ class Connection {
   // `sql` must outlive the connection: statements are cached by its address.
   Statement& statement(const char* sql);
 
-  struct LogProgress {
-    int frames = 0;  // in the write-ahead log
-    int copied = 0;  // of those, already in the database file
-  };
-  // A PASSIVE checkpoint: copies what it can from the log without waiting for anyone.
-  LogProgress checkpoint();
+  // A PASSIVE checkpoint: copies what it can from the log without waiting for anyone; returns
+  // how many of the log's frames are then in the database file.
+  int checkpoint();
   // `written` runs after each commit on this connection, with the frames then in the log.
   void watch_log(std::function<void(int frames)> written);
 

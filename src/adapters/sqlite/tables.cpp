@@ -96,23 +96,18 @@ void SqliteTables::sync() {
   }
 }
 
-std::optional<std::int64_t> SqliteTables::product_version(std::string_view sku) {
-  return guarded([&]() -> std::optional<std::int64_t> {
-    StatementUse select{db_.statement("SELECT version_number FROM products WHERE sku = ?")};
-    select->bind(1, sku);
-    if (!select->step()) return std::nullopt;
-    return select->int64(0);
-  });
-}
-
 std::unordered_map<std::string, std::int64_t> SqliteTables::product_versions(
     const std::vector<std::string>& skus) {
   // One query each costs no round trip here.
-  std::unordered_map<std::string, std::int64_t> versions;
-  for (const std::string& sku : skus) {
-    if (auto version = product_version(sku)) versions.emplace(sku, *version);
-  }
-  return versions;
+  return guarded([&] {
+    std::unordered_map<std::string, std::int64_t> versions;
+    for (const std::string& sku : skus) {
+      StatementUse select{db_.statement("SELECT version_number FROM products WHERE sku = ?")};
+      select->bind(1, sku);
+      if (select->step()) versions.emplace(sku, select->int64(0));
+    }
+    return versions;
+  });
 }
 
 Product SqliteTables::load_product(const std::string& sku, std::int64_t version) {

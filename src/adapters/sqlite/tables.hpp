@@ -29,7 +29,6 @@ class SqliteTables final : public Tables {
   void rollback() noexcept override;
   void sync() override;
 
-  std::optional<std::int64_t> product_version(std::string_view sku) override;
   std::unordered_map<std::string, std::int64_t> product_versions(
       const std::vector<std::string>& skus) override;
   domain::Product load_product(const std::string& sku, std::int64_t version) override;
