@@ -30,6 +30,10 @@ std::vector<std::string> skus_named(const Submissions& group, std::size_t from) 
   return skus;
 }
 
+double seconds(std::chrono::steady_clock::duration duration) {
+  return std::chrono::duration<double>(duration).count();
+}
+
 }  // namespace
 
 GroupCommitter::GroupCommitter(UnitOfWork& uow, MessageBus& bus, Limits limits)
@@ -48,6 +52,7 @@ GroupCommitter::GroupCommitter(UnitOfWork& uow, MessageBus& bus, Limits limits)
 GroupCommitter::~GroupCommitter() { stop(); }
 
 void GroupCommitter::submit(domain::Command command, Completion done, Actor actor) {
+  auto submitted = Clock::now();
   Rejection rejection;
   {
     std::lock_guard lock{mutex_};
@@ -56,7 +61,8 @@ void GroupCommitter::submit(domain::Command command, Completion done, Actor acto
     } else if (stopping_ || queue_.size() >= limits_.queued_commands_max) {
       rejection = {ErrorKind::overloaded, "the service is busy or stopping; try again"};
     } else {
-      queue_.push_back(Submission{std::move(command), std::move(done), std::move(actor)});
+      queue_.push_back(
+          Submission{std::move(command), std::move(done), std::move(actor), submitted});
       if (queue_.size() == 1) wake_.notify_one();
       return;
     }
@@ -76,14 +82,18 @@ void GroupCommitter::stop() {
 
 GroupCommitter::Statistics GroupCommitter::statistics() const {
   std::lock_guard lock{mutex_};
-  return statistics_;
+  Statistics statistics = statistics_;
+  statistics.commands_waiting = queue_.size();
+  return statistics;
 }
 
 bool GroupCommitter::take_waiting(std::vector<Submission>& group, bool wait) {
   std::unique_lock lock{mutex_};
   if (wait) wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
   std::size_t taken = 0;
+  auto now = Clock::now();
   while (!queue_.empty() && group.size() < limits_.group_commands_max) {
+    queue_.front().taken = now;
     group.push_back(std::move(queue_.front()));
     queue_.pop_front();
     ++taken;
@@ -160,13 +170,19 @@ void GroupCommitter::handle_group(std::vector<Submission> group) {
       break;
     }
   }
+  auto now = Clock::now();
   std::lock_guard lock{mutex_};
   if (stored) {
     ++statistics_.groups_committed;
     statistics_.commands_committed += group.size();
   }
+  statistics_.group_commands.observe(static_cast<double>(group.size()));
+  for (const Submission& submission : group) {
+    statistics_.waiting_seconds.observe(seconds(submission.taken - submission.submitted));
+    statistics_.handling_seconds.observe(seconds(now - submission.taken));
+  }
   // Rejections too wait for the sync, so that outcomes are reported in the order of groups.
-  stored_groups_.push_back(StoredGroup{std::move(group), std::move(outcomes)});
+  stored_groups_.push_back(StoredGroup{std::move(group), std::move(outcomes), now});
   stored_.notify_one();
 }
 
@@ -180,6 +196,7 @@ void GroupCommitter::acknowledge() {
       groups.swap(stored_groups_);
     }
     bool durable = true;
+    auto sync_started = Clock::now();
     try {
       uow_.sync();
     } catch (const std::exception& error) {
@@ -190,8 +207,14 @@ void GroupCommitter::acknowledge() {
       durable = false;
     }
     {
+      auto now = Clock::now();
       std::lock_guard lock{mutex_};
       ++statistics_.syncs;
+      statistics_.sync_seconds.observe(seconds(now - sync_started));
+      for (const StoredGroup& group : groups) {
+        statistics_.durability_seconds.observe(seconds(now - group.stored),
+                                               group.submissions.size());
+      }
       if (!durable) sync_failed_ = true;
     }
     for (StoredGroup& group : groups) {

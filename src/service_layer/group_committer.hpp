@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -16,6 +17,7 @@
 #include "domain/commands.hpp"
 #include "service_layer/errors.hpp"
 #include "service_layer/handlers.hpp"
+#include "service_layer/histogram.hpp"
 #include "service_layer/message_bus.hpp"
 #include "service_layer/unit_of_work.hpp"
 
@@ -61,24 +63,45 @@ class GroupCommitter {
   // Handles every command already submitted, then ends the writer thread.
   void stop();
 
+  // Upper bounds of the histograms below: 10 µs to 10 s for durations, 1 to 1,024 commands.
+  static constexpr std::array<double, 19> seconds_bounds{1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3,
+                                                         2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1,  0.2,
+                                                         0.5,  1,    2,    5,    10};
+  static constexpr std::array<double, 11> commands_bounds{1,  2,   4,   8,   16,  32,
+                                                          64, 128, 256, 512, 1024};
+
   struct Statistics {
     std::uint64_t groups_committed = 0;
     std::uint64_t commands_committed = 0;
     std::uint64_t syncs = 0;
     std::uint64_t conflicts = 0;
+    std::size_t commands_waiting = 0;  // now, for the writer
+    // Where each command's time goes, in seconds: waiting for the writer to take it; from
+    // then until its group is stored (its own and its group's handling, and the commit);
+    // from then until a sync made the group durable.
+    Histogram waiting_seconds{seconds_bounds};
+    Histogram handling_seconds{seconds_bounds};
+    Histogram durability_seconds{seconds_bounds};
+    Histogram sync_seconds{seconds_bounds};
+    Histogram group_commands{commands_bounds};
   };
   [[nodiscard]] Statistics statistics() const;
 
  private:
+  using Clock = std::chrono::steady_clock;
+
   struct Submission {
     domain::Command command;
     Completion done;
     Actor actor;
+    Clock::time_point submitted;
+    Clock::time_point taken{};
   };
 
   struct StoredGroup {
     std::vector<Submission> submissions;
     std::vector<Outcome> outcomes;
+    Clock::time_point stored;
   };
 
   void write();

@@ -34,6 +34,34 @@ def test_unhappy_path_returns_400_and_error_message(server):
     assert r.text == "not found"
 
 
+def metric(text, name):
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} not in metrics")
+
+
+def test_metrics_tell_how_many_commands_were_stored_and_how_long_they_took(server):
+    api = ApiClient(server.url)
+    before = requests.get(f"{server.url}/metrics").text
+    sku = random_sku()
+    api.post_to_add_batch(random_batchref(), sku, 10, None)
+    api.post_to_allocate(random_orderid(), sku, 1)
+    api.post_to_allocate(random_orderid(), random_sku("unknown"), 1, expect_success=False)
+
+    r = requests.get(f"{server.url}/metrics")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    stored = "allocation_commands_committed_total"
+    assert metric(r.text, stored) - metric(before, stored) == 3
+    for stage in ("waiting", "handling", "durability"):
+        name = f"allocation_command_{stage}_seconds"
+        assert metric(r.text, f"{name}_count") - metric(before, f"{name}_count") == 3
+        assert metric(r.text, f'{name}_bucket{{le="+Inf"}}') == metric(r.text, f"{name}_count")
+    assert metric(r.text, 'allocation_http_responses_total{code="4xx"}') >= 1
+    assert metric(r.text, "allocation_http_connections_open") >= 1
+
+
 def test_out_of_stock_is_accepted_and_allocates_nothing(server):
     api = ApiClient(server.url)
     sku, orderid = random_sku(), random_orderid()

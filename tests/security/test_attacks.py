@@ -15,6 +15,7 @@ ROUTES = [
     ("GET", "/allocations/o-attack", None),
     ("GET", "/products/S", None),
     ("GET", "/healthz", None),
+    ("GET", "/metrics", None),
     ("GET", "/no/such/route", None),
 ]
 
@@ -66,6 +67,7 @@ def test_each_role_can_do_what_it_is_for(secured):
         {"sku": "S", "batchref": "b1"}]
     assert call(secured, "POST", "/allocate", {"orderid": "o2", "sku": "S", "qty": 1},
                 secured.headers("admin")).status_code == 202
+    assert call(secured, "GET", "/metrics", headers=secured.headers("reader")).status_code == 200
 
 
 @pytest.mark.parametrize("authorization", [

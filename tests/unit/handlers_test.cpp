@@ -187,6 +187,27 @@ TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
   EXPECT_EQ(committer.statistics().commands_committed, 3U);
 }
 
+TEST(GroupCommitter, TellsWhereEachCommandsTimeWent) {
+  FakeUnitOfWork uow;
+  MessageBus bus{uow, default_event_handlers()};
+  GroupCommitter committer{uow, bus, {}};
+  std::promise<void> last_done;
+  committer.submit(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt}, [](const Outcome&) {});
+  committer.submit(commands::Allocate{"o1", "LAMP", 4}, [](const Outcome&) {});
+  committer.submit(commands::Allocate{"o2", "NOPE", 4},
+                   [&](const Outcome&) { last_done.set_value(); });
+  last_done.get_future().get();
+  committer.stop();
+  auto statistics = committer.statistics();
+  EXPECT_EQ(statistics.waiting_seconds.count(), 3U);
+  EXPECT_EQ(statistics.handling_seconds.count(), 3U);
+  EXPECT_EQ(statistics.durability_seconds.count(), 3U);
+  EXPECT_EQ(statistics.sync_seconds.count(), statistics.syncs);
+  EXPECT_EQ(statistics.group_commands.count(), statistics.groups_committed);
+  EXPECT_DOUBLE_EQ(statistics.group_commands.sum(), 3);
+  EXPECT_EQ(statistics.commands_waiting, 0U);
+}
+
 TEST(GroupCommitter, ReportsAnOutcomeOnlyAfterASyncMadeItDurable) {
   FakeUnitOfWork uow;
   MessageBus bus{uow, default_event_handlers()};

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "domain/overloaded.hpp"
+#include "entrypoints/http/metrics.hpp"
 #include "entrypoints/http/rate_limiter.hpp"
 #include "service_layer/errors.hpp"
 #include "service_layer/thread_name.hpp"
@@ -145,6 +146,7 @@ struct HttpServer::Impl {
   bool stopping = false;
   std::string request_id_prefix = random_prefix();
   std::uint64_t requests_received = 0;
+  HttpStatistics statistics{.connections_max = settings.connections_max};
   // Ends a shutdown whose in-flight requests outlast the grace period.
   asio::steady_timer shutdown_deadline{io};
 
@@ -154,6 +156,7 @@ struct HttpServer::Impl {
   // The answer to a request that could not be read, or nullopt when there is no one to answer.
   std::optional<Response> refusal_for(const boost::system::error_code& error);
   awaitable<void> send_and_close(beast::tcp_stream& stream, Response response);
+  void count(const Response& response);
   awaitable<void> refuse_connection(tcp::socket socket);
   awaitable<Response> route(const Request& request, const std::string& request_id);
   template <class Command>
@@ -258,6 +261,7 @@ awaitable<void> HttpServer::Impl::serve(tcp::socket socket) {
     response.keep_alive(parser.get().keep_alive() && !stopping &&
                         requests < settings.requests_per_connection_max);
     response.prepare_payload();
+    count(response);
     stream.expires_after(settings.write_timeout);
     auto [write_error, ___] = co_await bhttp::async_write(stream, response, use_tuple);
     if (write_error || !response.keep_alive()) break;
@@ -287,9 +291,15 @@ std::optional<Response> HttpServer::Impl::refusal_for(const boost::system::error
   return std::nullopt;
 }
 
+void HttpServer::Impl::count(const Response& response) {
+  auto status_class = response.result_int() / 100;
+  if (status_class >= 1 && status_class <= 5) ++statistics.responses_by_class[status_class - 1];
+}
+
 awaitable<void> HttpServer::Impl::send_and_close(beast::tcp_stream& stream, Response response) {
   response.keep_alive(false);
   response.prepare_payload();
+  count(response);
   stream.expires_after(settings.write_timeout);
   auto [write_error, _] = co_await bhttp::async_write(stream, response, use_tuple);
   if (write_error) co_return;
@@ -403,6 +413,15 @@ awaitable<Response> HttpServer::Impl::route(const Request& request, const std::s
     if (name == "healthz") {
       if (auto refusal = only(bhttp::verb::get)) co_return *refusal;
       co_return json_response(bhttp::status::ok, json::object{{"status", "ok"}});
+    }
+    if (name == "metrics") {
+      if (auto refusal = only(bhttp::verb::get)) co_return *refusal;
+      if (auto refusal = permitted(Role::reader)) co_return *refusal;
+      statistics.connections_open = connections.size();
+      Response response{bhttp::status::ok, 11};
+      response.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      response.body() = prometheus_text(commands.statistics(), statistics);
+      co_return response;
     }
   }
   if (segments.size() == 2 && segments[0] == "allocations") {
