@@ -85,6 +85,35 @@ TEST_P(UnitOfWorkContract, AGroupStoresOnceWhatManyOfItsCommandsChanged) {
             (std::vector<BatchView>{{"b1", std::nullopt, 100, 92}}));
 }
 
+TEST_P(UnitOfWorkContract, AGroupThatAllocatesDeallocatesAndAllocatesAgainIsStoredInThatOrder) {
+  {
+    Writer writer{database->url()};
+    writer.uow().begin_group();
+    writer.bus.handle(commands::CreateBatch{"stock", "RUG", 10, std::nullopt});
+    writer.bus.handle(commands::CreateBatch{"ship", "RUG", 10, Date::parse_iso("2030-01-01")});
+    Product* product = writer.uow().products().get("RUG");
+    for (const char* order : {"o1", "o2", "o3"}) product->allocate(OrderLine{order, "RUG", 3});
+    writer.uow().commit();
+    product = writer.uow().products().get("RUG");
+    product->change_batch_quantity("stock", 5);  // deallocates o3, then o2
+    for (const char* order : {"o3", "o2"}) product->allocate(OrderLine{order, "RUG", 3});
+    product->allocate(OrderLine{"o4", "RUG", 1});
+    writer.uow().commit();
+    writer.uow().commit_group();
+    writer.uow().sync();
+  }
+  Writer reopened{database->url()};
+  reopened.uow().begin_group();
+  Product* product = reopened.uow().products().get("RUG");
+  ASSERT_NE(product, nullptr);
+  EXPECT_EQ(product->find_batch("stock")->allocations(),
+            (std::vector<OrderLine>{{"o1", "RUG", 3}, {"o4", "RUG", 1}}));
+  EXPECT_EQ(product->find_batch("ship")->allocations(),
+            (std::vector<OrderLine>{{"o3", "RUG", 3}, {"o2", "RUG", 3}}));
+  EXPECT_EQ(product->find_batch("stock")->purchased_quantity(), 5);
+  reopened.uow().rollback_group();
+}
+
 TEST_P(UnitOfWorkContract, ARolledBackGroupLeavesNoTraceOnDiskOrInMemory) {
   Writer writer{database->url()};
   writer.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});

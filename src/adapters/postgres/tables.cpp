@@ -59,28 +59,48 @@ auto guarded(Work&& work) {
 
 PostgresTables::PostgresTables(const std::string& url) : db_{url} { migrate(db_); }
 
-void PostgresTables::defer(Statement statement, bool must_change_one_row) {
-  deferred_.push_back(std::move(statement));
-  deferred_changing_one_row_.push_back(must_change_one_row);
+void PostgresTables::defer(std::string_view table, Statement statement, bool must_change_one_row) {
+  last_write_to_table_[table] = deferred_.size();
+  deferred_.push_back(Write{table, std::move(statement), {}, 1, must_change_one_row});
+}
+
+void PostgresTables::defer_row(std::string_view table, const char* array_sql,
+                               std::vector<std::string> row, bool must_change_one_row) {
+  auto last = last_write_to_table_.find(table);
+  if (last == last_write_to_table_.end() || deferred_[last->second].statement.sql != array_sql) {
+    defer(table, {array_sql, {}}, must_change_one_row);
+    deferred_.back().columns.resize(row.size());
+    deferred_.back().rows = 0;
+  }
+  Write& write = deferred_[last_write_to_table_.at(table)];
+  for (std::size_t column = 0; column < row.size(); ++column) {
+    write.columns[column].push_back(std::move(row[column]));
+  }
+  ++write.rows;
 }
 
 std::vector<Result> PostgresTables::send_with_deferred(std::vector<Statement> statements) {
   bool begins = std::exchange(begin_pending_, false);
+  auto writes = std::exchange(deferred_, {});
+  last_write_to_table_.clear();
   std::vector<Statement> sent;
-  sent.reserve(deferred_.size() + statements.size() + 1);
+  sent.reserve(writes.size() + statements.size() + 1);
   if (begins) sent.push_back({"BEGIN", {}});
-  std::move(deferred_.begin(), deferred_.end(), std::back_inserter(sent));
-  deferred_.clear();
-  auto checks = std::exchange(deferred_changing_one_row_, {});
+  for (Write& write : writes) {
+    for (const auto& column : write.columns)
+      write.statement.parameters.emplace_back(text_array(column));
+    sent.push_back(std::move(write.statement));
+  }
   std::move(statements.begin(), statements.end(), std::back_inserter(sent));
   // A transaction's first round trip has changed nothing yet, so it is safe to send again on a
   // new connection when the old one turns out to have been lost.
-  std::vector<Result> results = begins && checks.empty()
+  std::vector<Result> results = begins && writes.empty()
                                     ? run_reconnecting(db_, [&] { return db_.run_pipelined(sent); })
                                     : db_.run_pipelined(sent);
-  std::size_t first_check = begins ? 1 : 0;
-  for (std::size_t i = 0; i < checks.size(); ++i) {
-    if (checks[i] && results.at(first_check + i).affected_rows() != 1) {
+  std::size_t first_write = begins ? 1 : 0;
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    if (writes[i].must_change_each_row &&
+        results.at(first_write + i).affected_rows() != static_cast<std::int64_t>(writes[i].rows)) {
       throw service_layer::ConcurrencyConflict{"a product's stored version changed"};
     }
   }
@@ -99,7 +119,7 @@ void PostgresTables::commit() {
 
 void PostgresTables::rollback() noexcept {
   deferred_.clear();
-  deferred_changing_one_row_.clear();
+  last_write_to_table_.clear();
   if (std::exchange(begin_pending_, false)) return;
   try {
     db_.execute("ROLLBACK");
@@ -162,13 +182,17 @@ std::optional<std::string> PostgresTables::sku_of_batch(std::string_view referen
 bool PostgresTables::store_version(const std::string& sku, std::optional<std::int64_t> expected,
                                    std::int64_t version) {
   if (expected) {
-    defer({"UPDATE products SET version_number = $1 WHERE sku = $2 AND version_number = $3",
-           {number(version), sku, number(*expected)}},
-          true);
+    defer_row("products",
+              "UPDATE products AS p SET version_number = v.version "
+              "FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS v (sku, version, expected) "
+              "WHERE p.sku = v.sku AND p.version_number = v.expected",
+              {sku, std::to_string(version), std::to_string(*expected)}, true);
   } else {
-    defer({"INSERT INTO products (sku, version_number) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-           {sku, number(version)}},
-          true);
+    defer_row("products",
+              "INSERT INTO products (sku, version_number) "
+              "SELECT sku, version FROM unnest($1::text[], $2::bigint[]) AS v (sku, version) "
+              "ON CONFLICT DO NOTHING",
+              {sku, std::to_string(version)}, true);
   }
   return true;
 }
@@ -177,21 +201,25 @@ void PostgresTables::store_change(const std::string& sku, const Event& event) {
   std::visit(
       Overloaded{
           [&](const events::BatchCreated& e) {
-            defer(
-                {"INSERT INTO batches (reference, sku, purchased_quantity, eta) "
-                 "VALUES ($1, $2, $3, $4::date)",
-                 {e.ref, sku, number(e.qty), date(e.eta)}});
+            defer("batches", {"INSERT INTO batches (reference, sku, purchased_quantity, eta) "
+                              "VALUES ($1, $2, $3, $4::date)",
+                              {e.ref, sku, number(e.qty), date(e.eta)}});
           },
           [&](const events::BatchQuantityChanged& e) {
-            defer({"UPDATE batches SET purchased_quantity = $1 WHERE reference = $2",
-                   {number(e.qty), e.ref}});
+            defer("batches", {"UPDATE batches SET purchased_quantity = $1 WHERE reference = $2",
+                              {number(e.qty), e.ref}});
           },
           [&](const events::Allocated& e) {
-            defer({"INSERT INTO allocations (sku, orderid, qty, batchref) VALUES ($1, $2, $3, $4)",
-                   {sku, e.orderid, number(e.qty), e.batchref}});
+            defer_row("allocations",
+                      "INSERT INTO allocations (sku, orderid, qty, batchref) "
+                      "SELECT sku, orderid, qty, batchref "
+                      "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) "
+                      "WITH ORDINALITY AS r (sku, orderid, qty, batchref, n) ORDER BY n",
+                      {sku, e.orderid, std::to_string(e.qty), e.batchref});
           },
           [&](const events::Deallocated& e) {
-            defer({"DELETE FROM allocations WHERE sku = $1 AND orderid = $2 AND qty = $3",
+            defer("allocations",
+                  {"DELETE FROM allocations WHERE sku = $1 AND orderid = $2 AND qty = $3",
                    {sku, e.orderid, number(e.qty)}});
           },
           [](const events::OutOfStock&) {},
@@ -200,49 +228,61 @@ void PostgresTables::store_change(const std::string& sku, const Event& event) {
 }
 
 void PostgresTables::store_read_model_change(const ReadModelChange& change) {
-  std::visit(Overloaded{
-                 [&](const events::Allocated& e) {
-                   defer(
-                       {"INSERT INTO allocations_view (orderid, sku, qty, batchref) "
-                        "VALUES ($1, $2, $3, $4)",
-                        {e.orderid, e.sku, number(e.qty), e.batchref}});
-                 },
-                 [&](const events::Deallocated& e) {
-                   defer(
-                       {"DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view "
-                        "WHERE orderid = $1 AND sku = $2 AND qty = $3 AND batchref = $4 LIMIT 1)",
-                        {e.orderid, e.sku, number(e.qty), e.batchref}});
-                 },
-                 [&](const events::BatchCreated& e) {
-                   defer(
-                       {"INSERT INTO batches_view (reference, sku, eta, purchased_quantity, "
-                        "available_quantity) VALUES ($1, $2, $3::date, $4, $4)",
-                        {e.ref, e.sku, date(e.eta), number(e.qty)}});
-                 },
-                 [&](const events::BatchQuantityChanged& e) {
-                   defer(
-                       {"UPDATE batches_view SET available_quantity = available_quantity + ($1 - "
-                        "purchased_quantity), purchased_quantity = $1 WHERE reference = $2",
-                        {number(e.qty), e.ref}});
-                 },
-                 [&](const AvailableQuantityDelta& d) {
-                   defer(
-                       {"UPDATE batches_view SET available_quantity = available_quantity + $1 "
-                        "WHERE reference = $2",
-                        {number(d.delta), d.batch_reference}});
-                 },
-             },
-             change);
+  std::visit(
+      Overloaded{
+          [&](const events::Allocated& e) {
+            defer_row("allocations_view",
+                      "INSERT INTO allocations_view (orderid, sku, qty, batchref) "
+                      "SELECT orderid, sku, qty, batchref "
+                      "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) "
+                      "WITH ORDINALITY AS r (orderid, sku, qty, batchref, n) ORDER BY n",
+                      {e.orderid, e.sku, std::to_string(e.qty), e.batchref});
+          },
+          [&](const events::Deallocated& e) {
+            defer("allocations_view",
+                  {"DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view "
+                   "WHERE orderid = $1 AND sku = $2 AND qty = $3 AND batchref = $4 LIMIT 1)",
+                   {e.orderid, e.sku, number(e.qty), e.batchref}});
+          },
+          [&](const events::BatchCreated& e) {
+            defer("batches_view",
+                  {"INSERT INTO batches_view (reference, sku, eta, purchased_quantity, "
+                   "available_quantity) VALUES ($1, $2, $3::date, $4, $4)",
+                   {e.ref, e.sku, date(e.eta), number(e.qty)}});
+          },
+          [&](const events::BatchQuantityChanged& e) {
+            defer("batches_view",
+                  {"UPDATE batches_view SET available_quantity = available_quantity + ($1 - "
+                   "purchased_quantity), purchased_quantity = $1 WHERE reference = $2",
+                   {number(e.qty), e.ref}});
+          },
+          [&](const AvailableQuantityDelta& d) {
+            defer_row("batches_view",
+                      "UPDATE batches_view AS b SET available_quantity = b.available_quantity + "
+                      "d.delta FROM (SELECT reference, sum(delta)::bigint AS delta "
+                      "FROM unnest($1::text[], $2::bigint[]) AS u (reference, delta) "
+                      "GROUP BY reference) AS d WHERE b.reference = d.reference",
+                      {d.batch_reference, std::to_string(d.delta)});
+          },
+      },
+      change);
 }
 
 void PostgresTables::store_in_outbox(const Event& event) {
-  defer({"INSERT INTO outbox (event, payload) VALUES ($1, $2)",
-         {std::string{event_name(event)}, to_json(event)}});
+  defer_row("outbox",
+            "INSERT INTO outbox (event, payload) SELECT event, payload "
+            "FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS r (event, payload, n) "
+            "ORDER BY n",
+            {std::string{event_name(event)}, to_json(event)});
 }
 
 void PostgresTables::store_in_audit(const service_layer::Actor& actor, const Event& event) {
-  defer({"INSERT INTO audit (token_name, request_id, action, details) VALUES ($1, $2, $3, $4)",
-         {actor.token_name, actor.request_id, std::string{event_name(event)}, to_json(event)}});
+  defer_row("audit",
+            "INSERT INTO audit (token_name, request_id, action, details) "
+            "SELECT token_name, request_id, action, details "
+            "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) "
+            "WITH ORDINALITY AS r (token_name, request_id, action, details, n) ORDER BY n",
+            {actor.token_name, actor.request_id, std::string{event_name(event)}, to_json(event)});
 }
 
 std::unique_ptr<service_layer::UnitOfWork> open_unit_of_work(const std::string& url) {

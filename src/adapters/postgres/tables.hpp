@@ -1,7 +1,11 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "adapters/postgres/connection.hpp"
 #include "adapters/tables.hpp"
@@ -13,9 +17,10 @@ namespace allocation::adapters::postgres {
 // locks each product row it reads, so processes writing one product take turns. Writes are
 // deferred and sent in the same round trip as the next read or the COMMIT (libpq's pipeline
 // mode), each a statement prepared once per connection, so the server neither parses nor plans
-// them again. What can still collide (a product or batch created by two processes at once, a
-// deadlock between groups that lock products in different orders) is reported as
-// ConcurrencyConflict so that the group is handled again. COMMIT is durable
+// them again; the rows a group adds to a table, and its version and available-quantity changes,
+// go as one statement over arrays. What can still collide (a product or batch created by two
+// processes at once, a deadlock between groups that lock products in different orders) is reported
+// as ConcurrencyConflict so that the group is handled again. COMMIT is durable
 // (synchronous_commit=on), so sync() has nothing left to do.
 class PostgresTables final : public Tables {
  public:
@@ -39,15 +44,29 @@ class PostgresTables final : public Tables {
   void store_in_audit(const service_layer::Actor& actor, const domain::Event& event) override;
 
  private:
+  // A deferred write to `table`: one statement, or the rows gathered so far for a statement
+  // over arrays (`columns`, one array per column), which writes them in the order they came.
+  struct Write {
+    std::string_view table;
+    Statement statement;
+    std::vector<std::vector<std::string>> columns;
+    std::size_t rows = 1;
+    bool must_change_each_row = false;
+  };
+
   // Queues a write; `must_change_one_row` makes a mismatch a ConcurrencyConflict.
-  void defer(Statement statement, bool must_change_one_row = false);
+  void defer(std::string_view table, Statement statement, bool must_change_one_row = false);
+  // Queues `row` for `array_sql`, which takes one array per column. Rows queued for the same
+  // statement go as one, unless another write to `table` came between them.
+  void defer_row(std::string_view table, const char* array_sql, std::vector<std::string> row,
+                 bool must_change_one_row = false);
   // Sends the transaction's BEGIN if it is still to be sent, the deferred writes and then
   // `statements`, in one round trip; returns the results of `statements`.
   std::vector<Result> send_with_deferred(std::vector<Statement> statements);
 
   Connection db_;
-  std::vector<Statement> deferred_;
-  std::vector<bool> deferred_changing_one_row_;
+  std::vector<Write> deferred_;
+  std::unordered_map<std::string_view, std::size_t> last_write_to_table_;
   // BEGIN rides with the transaction's first statement, saving a round trip per group.
   bool begin_pending_ = false;
 };
