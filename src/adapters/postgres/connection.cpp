@@ -27,6 +27,11 @@ Result checked(pg_conn* connection, pg_result* raw) {
   return result;
 }
 
+// Statements are prepared once per connection, and none has a parameter whose value would
+// change its best plan: a generic plan saves planning it again at each execution.
+constexpr const char* session_settings =
+    "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan";
+
 }  // namespace
 
 void Result::Clear::operator()(pg_result* result) const { PQclear(result); }
@@ -69,7 +74,7 @@ Connection::Connection(const std::string& url) : connection_{PQconnectdb(url.c_s
     PQfinish(connection_);
     throw error;
   }
-  execute("SET client_min_messages = warning");
+  execute(session_settings);
 }
 
 Connection::~Connection() { PQfinish(connection_); }
@@ -179,7 +184,7 @@ void Connection::ensure_connected() {
   PQreset(connection_);
   prepared_.clear();
   if (PQstatus(connection_) != CONNECTION_OK) throw error_of(connection_, nullptr);
-  execute("SET client_min_messages = warning");
+  execute(session_settings);
 }
 
 }  // namespace allocation::adapters::postgres
