@@ -4,6 +4,7 @@
 // stops sending.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -95,8 +97,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(connection, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    fail("the server does not accept connections", "");
+  int connected = connect(connection, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  if (connected != 0 && errno == EINTR) {
+    // libFuzzer's timers interrupt the wait; the handshake goes on, so wait for its end.
+    pollfd writable{connection, POLLOUT, 0};
+    while (poll(&writable, 1, 5000) < 0 && errno == EINTR) {
+    }
+    int error = ETIMEDOUT;
+    socklen_t error_bytes = sizeof error;
+    if (writable.revents != 0) getsockopt(connection, SOL_SOCKET, SO_ERROR, &error, &error_bytes);
+    connected = error == 0 ? 0 : -1;
+    errno = error;
+  }
+  if (connected != 0) {
+    std::string problem =
+        std::string{"the server does not accept connections: "} + std::strerror(errno);
+    fail(problem.c_str(), "");
   }
   timeval timeout{5, 0};
   setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
