@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -146,7 +147,8 @@ struct HttpServer::Impl {
   bool stopping = false;
   std::string request_id_prefix = random_prefix();
   std::uint64_t requests_received = 0;
-  HttpStatistics statistics{.connections_max = settings.connections_max};
+  // Responses sent, by the first digit of their status.
+  std::array<std::uint64_t, 5> responses_by_class{};
   // Ends a shutdown whose in-flight requests outlast the grace period.
   asio::steady_timer shutdown_deadline{io};
 
@@ -293,7 +295,7 @@ std::optional<Response> HttpServer::Impl::refusal_for(const boost::system::error
 
 void HttpServer::Impl::count(const Response& response) {
   auto status_class = response.result_int() / 100;
-  if (status_class >= 1 && status_class <= 5) ++statistics.responses_by_class[status_class - 1];
+  if (status_class >= 1 && status_class <= 5) ++responses_by_class[status_class - 1];
 }
 
 awaitable<void> HttpServer::Impl::send_and_close(beast::tcp_stream& stream, Response response) {
@@ -417,10 +419,11 @@ awaitable<Response> HttpServer::Impl::route(const Request& request, const std::s
     if (name == "metrics") {
       if (auto refusal = only(bhttp::verb::get)) co_return *refusal;
       if (auto refusal = permitted(Role::reader)) co_return *refusal;
-      statistics.connections_open = connections.size();
       Response response{bhttp::status::ok, 11};
       response.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-      response.body() = prometheus_text(commands.statistics(), statistics);
+      response.body() =
+          prometheus_text(commands.statistics(),
+                          {connections.size(), settings.connections_max, responses_by_class});
       co_return response;
     }
   }
