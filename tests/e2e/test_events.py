@@ -118,6 +118,16 @@ def test_out_of_stock_sends_an_email(server_with_events):
     assert mail.get_payload().strip() == f"Out of stock for {sku}"
 
 
+def connected_over(socket_path):
+    """A client of the Redis listening on `socket_path`, or None while it does not answer."""
+    try:
+        client = redis.Redis(unix_socket_path=str(socket_path), decode_responses=True)
+        client.ping()
+        return client
+    except redis.exceptions.ConnectionError:
+        return None
+
+
 class PrivateRedis:
     """A redis-server of the test's own, which the test may stop and start again."""
 
@@ -128,11 +138,29 @@ class PrivateRedis:
         self.process = None
 
     def start(self):
+        self._spawn("--port", str(self.port))
+        self._wait_for_port()
+
+    def start_subscribed(self, channel):
+        """Starts Redis reachable only through a socket file, subscribes to `channel` there,
+        and only then opens the port: a client of the port cannot publish before the
+        subscription exists, which pub/sub would drop unseen."""
+        socket_path = self.directory / "redis.sock"
+        self._spawn("--port", "0", "--unixsocket", str(socket_path))
+        admin = wait_for(lambda: connected_over(socket_path))
+        subscription = admin.pubsub(ignore_subscribe_messages=True)
+        subscription.subscribe(channel)
+        admin.config_set("port", self.port)
+        self._wait_for_port()
+        return subscription
+
+    def _spawn(self, *arguments):
         self.process = subprocess.Popen(
-            [os.environ["ALLOCATION_TEST_REDIS_SERVER"], "--bind", "127.0.0.1",
-             "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(self.directory)],
+            [os.environ["ALLOCATION_TEST_REDIS_SERVER"], "--bind", "127.0.0.1", *arguments,
+             "--save", "", "--appendonly", "no", "--dir", str(self.directory)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def _wait_for_port(self):
         for _ in range(200):
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
@@ -171,9 +199,7 @@ def test_events_raised_while_redis_is_down_are_delivered_when_it_is_back(redis_a
     for orderid in orders:
         assert api.post_to_allocate(orderid, sku, 1).status_code == 202
 
-    private_redis.start()
-    subscription = redis_client(private_redis.url).pubsub(ignore_subscribe_messages=True)
-    subscription.subscribe("line_allocated")
+    subscription = private_redis.start_subscribed("line_allocated")
     seen = set()
 
     def all_delivered():
