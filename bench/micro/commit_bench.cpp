@@ -20,18 +20,18 @@ void durable_group_commit(benchmark::State& state) {
   {
     auto owned = adapters::sqlite::open_unit_of_work((directory / "bench.db").string());
     auto& uow = *owned;
-    service_layer::MessageBus bus{uow, service_layer::default_event_handlers()};
+    service_layer::MessageBus bus{uow, service_layer::default_handlers()};
     uow.begin_group();
     bus.handle(domain::commands::CreateBatch{"batch", "BENCH", 1'000'000'000, std::nullopt});
-    uow.commit_group();
+    uow.store_group();
     std::int64_t order = 0;
     for (auto _ : state) {
       uow.begin_group();
       for (std::int64_t i = 0; i < state.range(0); ++i) {
         bus.handle(domain::commands::Allocate{"order-" + std::to_string(order++), "BENCH", 1});
       }
-      uow.commit_group();
-      uow.sync();
+      uow.store_group();
+      uow.make_durable();
     }
     state.SetItemsProcessed(state.iterations() * state.range(0));
   }

@@ -2,88 +2,74 @@
 
 #include <boost/json.hpp>
 
-#include "domain/overloaded.hpp"
-
 namespace allocation::adapters {
 
 namespace json = boost::json;
-using namespace domain::events;
+using domain::Event;
 
 namespace {
 
-json::value eta_json(const std::optional<domain::Date>& eta) {
-  if (!eta) return nullptr;
-  return json::string{eta->iso()};
+json::value to_value(const std::string& text) { return json::string{text}; }
+json::value to_value(std::int64_t number) { return number; }
+json::value to_value(const std::optional<domain::Date>& date) {
+  if (!date) return nullptr;
+  return json::string{date->iso()};
+}
+
+bool read(const json::value& value, std::string& text) {
+  if (!value.is_string()) return false;
+  text = value.get_string();
+  return true;
+}
+bool read(const json::value& value, std::int64_t& number) {
+  if (!value.is_int64()) return false;
+  number = value.get_int64();
+  return true;
+}
+bool read(const json::value& value, std::optional<domain::Date>& date) {
+  if (value.is_null()) return true;
+  if (value.is_string()) date = domain::Date::parse_iso(value.get_string());
+  return date.has_value();
+}
+
+// The event whose name is `name`, among the alternatives of Event from `index` on.
+template <std::size_t index = 0>
+std::optional<Event> decode_named(std::string_view name, const json::object& object) {
+  if constexpr (index == std::variant_size_v<Event>) {
+    return std::nullopt;
+  } else {
+    using Alternative = std::variant_alternative_t<index, Event>;
+    if (Alternative::name != name) return decode_named<index + 1>(name, object);
+    Alternative event;
+    bool complete = true;
+    Alternative::each_field(event, [&](std::string_view field, auto& value) {
+      const json::value* found = object.if_contains(field);
+      complete = complete && found != nullptr && read(*found, value);
+    });
+    if (!complete) return std::nullopt;
+    return event;
+  }
 }
 
 }  // namespace
 
-std::string_view event_name(const domain::Event& event) {
-  return std::visit(Overloaded{
-                        [](const BatchCreated&) { return "BatchCreated"; },
-                        [](const BatchQuantityChanged&) { return "BatchQuantityChanged"; },
-                        [](const Allocated&) { return "Allocated"; },
-                        [](const Deallocated&) { return "Deallocated"; },
-                        [](const OutOfStock&) { return "OutOfStock"; },
-                    },
-                    event);
-}
-
-std::string to_json(const domain::Event& event) {
-  json::object object = std::visit(
-      Overloaded{
-          [](const BatchCreated& e) {
-            return json::object{
-                {"ref", e.ref}, {"sku", e.sku}, {"qty", e.qty}, {"eta", eta_json(e.eta)}};
-          },
-          [](const BatchQuantityChanged& e) {
-            return json::object{{"ref", e.ref}, {"sku", e.sku}, {"qty", e.qty}};
-          },
-          [](const Allocated& e) {
-            return json::object{
-                {"orderid", e.orderid}, {"sku", e.sku}, {"qty", e.qty}, {"batchref", e.batchref}};
-          },
-          [](const Deallocated& e) {
-            return json::object{
-                {"orderid", e.orderid}, {"sku", e.sku}, {"qty", e.qty}, {"batchref", e.batchref}};
-          },
-          [](const OutOfStock& e) {
-            return json::object{{"sku", e.sku}};
-          },
+std::string to_json(const Event& event) {
+  json::object object;
+  std::visit(
+      [&](const auto& e) {
+        e.each_field(e, [&](std::string_view field, const auto& value) {
+          object.emplace(field, to_value(value));
+        });
       },
       event);
   return json::serialize(object);
 }
 
-std::optional<domain::Event> event_from_json(std::string_view name, std::string_view payload) {
+std::optional<Event> event_from_json(std::string_view name, std::string_view payload) {
   json::error_code error;
   json::value document = json::parse(payload, error);
   if (error || !document.is_object()) return std::nullopt;
-  const json::object& object = document.get_object();
-  auto text = [&](std::string_view key) -> std::string {
-    const json::value* value = object.if_contains(key);
-    return value != nullptr && value->is_string() ? std::string{value->get_string()}
-                                                  : std::string{};
-  };
-  auto number = [&](std::string_view key) -> std::int64_t {
-    const json::value* value = object.if_contains(key);
-    return value != nullptr && value->is_int64() ? value->get_int64() : 0;
-  };
-  if (name == "Allocated") {
-    return Allocated{text("orderid"), text("sku"), number("qty"), text("batchref")};
-  }
-  if (name == "Deallocated") {
-    return Deallocated{text("orderid"), text("sku"), number("qty"), text("batchref")};
-  }
-  if (name == "OutOfStock") return OutOfStock{text("sku")};
-  if (name == "BatchQuantityChanged") {
-    return BatchQuantityChanged{text("ref"), text("sku"), number("qty")};
-  }
-  if (name == "BatchCreated") {
-    return BatchCreated{text("ref"), text("sku"), number("qty"),
-                        domain::Date::parse_iso(text("eta"))};
-  }
-  return std::nullopt;
+  return decode_named(name, document.get_object());
 }
 
 }  // namespace allocation::adapters

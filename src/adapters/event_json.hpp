@@ -8,13 +8,11 @@
 
 namespace allocation::adapters {
 
-// The event's name as other services know it ("Allocated", "OutOfStock", ...).
-std::string_view event_name(const domain::Event& event);
-
 // The event as a JSON object with its contract field names.
 std::string to_json(const domain::Event& event);
 
-// The event of that name written by to_json; nullopt when the name or payload is not one.
+// The event of that name written by to_json; nullopt when the name is not an event's, or the
+// payload lacks one of its fields or has one of the wrong type.
 std::optional<domain::Event> event_from_json(std::string_view name, std::string_view payload);
 
 }  // namespace allocation::adapters

@@ -70,7 +70,7 @@ std::vector<Event> TableUnitOfWork::store_products() {
   return raised;
 }
 
-void TableUnitOfWork::commit() {
+void TableUnitOfWork::accept() {
   auto events = store_products();
   for (const ReadModelChange& change : read_model_changes_) {
     if (const auto* delta = std::get_if<AvailableQuantityDelta>(&change)) {
@@ -95,9 +95,9 @@ void TableUnitOfWork::forget_unit() {
   audit_events_.clear();
 }
 
-void TableUnitOfWork::rollback() { forget_unit(); }
+void TableUnitOfWork::discard() { forget_unit(); }
 
-void TableUnitOfWork::commit_group() {
+void TableUnitOfWork::store_group() {
   for (const auto& [reference, delta] : available_deltas_) {
     if (delta != 0) tables_->store_read_model_change(AvailableQuantityDelta{reference, delta});
   }
@@ -114,7 +114,7 @@ void TableUnitOfWork::commit_group() {
   versions_in_group_.clear();
 }
 
-void TableUnitOfWork::rollback_group() {
+void TableUnitOfWork::discard_group() {
   forget_unit();
   for (const std::string& sku : stored_in_group_) cache_.erase(sku);
   stored_in_group_.clear();

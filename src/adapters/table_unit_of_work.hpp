@@ -15,32 +15,32 @@ namespace allocation::adapters {
 
 // The unit of work of every storage engine. Products, once read, stay in memory between
 // groups; each group checks the stored version of each product it uses so that a change by
-// another writer is never missed. A group stores each product's version once, as it commits,
+// another writer is never missed. A group stores each product's version once, as it is stored,
 // conditional on the version it found: the engines keep other writers from changing a version
 // once a group has read it, and one update instead of one per command spares a product that
 // every command of a group changes (a flash sale) a row rewritten hundreds of times. For the
 // same reason the changes of a batch's available quantity in the read model are summed and
-// stored once per group. A unit writes nothing until it commits, so undoing a unit needs no
+// stored once per group. A unit writes nothing until it is accepted, so discarding a unit needs no
 // SQL; anything that fails inside the database undoes the whole group.
 class TableUnitOfWork final : public service_layer::UnitOfWork,
                               service_layer::ProductRepository,
-                              service_layer::ReadModelStore,
-                              service_layer::Outbox,
-                              service_layer::AuditLog {
+                              service_layer::ReadModelWriter,
+                              service_layer::OutboxWriter,
+                              service_layer::AuditWriter {
  public:
   explicit TableUnitOfWork(std::unique_ptr<Tables> tables) : tables_{std::move(tables)} {}
 
   service_layer::ProductRepository& products() override { return *this; }
-  service_layer::ReadModelStore& read_models() override { return *this; }
-  service_layer::Outbox& outbox() override { return *this; }
-  service_layer::AuditLog& audit() override { return *this; }
+  service_layer::ReadModelWriter& read_model() override { return *this; }
+  service_layer::OutboxWriter& outbox() override { return *this; }
+  service_layer::AuditWriter& audit() override { return *this; }
 
   void begin_group() override;
-  void commit() override;
-  void rollback() override;
-  void commit_group() override;
-  void rollback_group() override;
-  void sync() override { tables_->sync(); }
+  void accept() override;
+  void discard() override;
+  void store_group() override;
+  void discard_group() override;
+  void make_durable() override { tables_->make_durable(); }
 
   domain::Product* get(std::string_view sku) override;
   domain::Product& add(domain::Product product) override;

@@ -36,7 +36,7 @@ class Tables {
   // Never throws: a transaction that cannot be rolled back is one the database dropped.
   virtual void rollback() noexcept = 0;
   // Makes every committed transaction durable (a no-op where commit already is).
-  virtual void sync() = 0;
+  virtual void make_durable() = 0;
 
   // The stored versions of those of the products that exist, which cannot change until the
   // transaction ends.

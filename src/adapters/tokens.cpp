@@ -9,7 +9,7 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
-#include "service_layer/thread_name.hpp"
+#include "common/thread_name.hpp"
 
 namespace allocation::adapters {
 
@@ -59,7 +59,7 @@ TokenAuthenticator::TokenAuthenticator(std::unique_ptr<service_layer::TokenStore
     : store_{std::move(store)}, refresh_{refresh} {
   reload();
   thread_ = std::thread{[this] {
-    service_layer::name_this_thread("token-refresh");
+    name_this_thread("token-refresh");
     run();
   }};
 }

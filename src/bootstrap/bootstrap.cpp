@@ -6,18 +6,18 @@
 
 #include "adapters/email/smtp_notifications.hpp"
 #include "adapters/postgres/connection.hpp"
-#include "adapters/postgres/outbox_store.hpp"
-#include "adapters/postgres/read_model.hpp"
+#include "adapters/postgres/outbox_reader.hpp"
+#include "adapters/postgres/read_model_reader.hpp"
 #include "adapters/postgres/tables.hpp"
 #include "adapters/postgres/token_store.hpp"
 #include "adapters/redis/publisher.hpp"
 #include "adapters/sqlite/connection.hpp"
-#include "adapters/sqlite/outbox_store.hpp"
-#include "adapters/sqlite/read_model.hpp"
+#include "adapters/sqlite/outbox_reader.hpp"
+#include "adapters/sqlite/read_model_reader.hpp"
 #include "adapters/sqlite/tables.hpp"
 #include "adapters/sqlite/token_store.hpp"
 #include "adapters/tokens.hpp"
-#include "domain/overloaded.hpp"
+#include "common/overloaded.hpp"
 #include "service_layer/handlers.hpp"
 
 namespace allocation::bootstrap {
@@ -47,7 +47,7 @@ Storage open_storage(const std::string& database_url) {
             try {
               storage.unit_of_work = adapters::sqlite::open_unit_of_work(database.path);
               storage.read_model =
-                  std::make_unique<adapters::sqlite::SqliteReadModel>(database.path);
+                  std::make_unique<adapters::sqlite::SqliteReadModelReader>(database.path);
             } catch (const adapters::sqlite::SqliteError& error) {
               throw InvalidConfiguration{"cannot open database " + database.path + ": " +
                                          error.what()};
@@ -57,7 +57,7 @@ Storage open_storage(const std::string& database_url) {
             try {
               storage.unit_of_work = adapters::postgres::open_unit_of_work(database.url);
               storage.read_model =
-                  std::make_unique<adapters::postgres::PostgresReadModel>(database.url);
+                  std::make_unique<adapters::postgres::PostgresReadModelReader>(database.url);
             } catch (const adapters::postgres::PostgresError& error) {
               // The message names host and database, never the password.
               throw InvalidConfiguration{std::string{"cannot open database: "} + error.what()};
@@ -93,14 +93,14 @@ RedisAddress parse_redis_url(const std::string& url) {
 
 namespace {
 
-std::unique_ptr<service_layer::OutboxStore> open_outbox_store(const DatabaseUrl& url) {
+std::unique_ptr<service_layer::OutboxReader> open_outbox_store(const DatabaseUrl& url) {
   return std::visit(
       Overloaded{
-          [](const SqliteDatabase& database) -> std::unique_ptr<service_layer::OutboxStore> {
-            return std::make_unique<adapters::sqlite::SqliteOutboxStore>(database.path);
+          [](const SqliteDatabase& database) -> std::unique_ptr<service_layer::OutboxReader> {
+            return std::make_unique<adapters::sqlite::SqliteOutboxReader>(database.path);
           },
-          [](const PostgresDatabase& database) -> std::unique_ptr<service_layer::OutboxStore> {
-            return std::make_unique<adapters::postgres::PostgresOutboxStore>(database.url);
+          [](const PostgresDatabase& database) -> std::unique_ptr<service_layer::OutboxReader> {
+            return std::make_unique<adapters::postgres::PostgresOutboxReader>(database.url);
           },
       },
       url);
@@ -112,8 +112,7 @@ Service::Service(const ServiceSettings& settings) {
   Storage storage = open_storage(settings.database_url);
   uow_ = std::move(storage.unit_of_work);
   read_model_ = std::move(storage.read_model);
-  bus_ =
-      std::make_unique<service_layer::MessageBus>(*uow_, service_layer::default_event_handlers());
+  bus_ = std::make_unique<service_layer::MessageBus>(*uow_, service_layer::default_handlers());
   committer_ = std::make_unique<service_layer::GroupCommitter>(*uow_, *bus_, settings.limits);
   DatabaseUrl url = parse_database_url(settings.database_url);
   if (settings.authentication) {
@@ -168,8 +167,8 @@ std::unique_ptr<service_layer::TokenStore> open_token_store(const std::string& d
   return open_token_database<service_layer::TokenStore>(database_url);
 }
 
-std::unique_ptr<service_layer::AuditTrail> open_audit_trail(const std::string& database_url) {
-  return open_token_database<service_layer::AuditTrail>(database_url);
+std::unique_ptr<service_layer::AuditReader> open_audit_trail(const std::string& database_url) {
+  return open_token_database<service_layer::AuditReader>(database_url);
 }
 
 std::string create_token(service_layer::TokenStore& store, const std::string& name,

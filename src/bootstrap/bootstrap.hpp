@@ -41,7 +41,7 @@ DatabaseUrl parse_database_url(const std::string& url);
 // InvalidConfiguration naming the problem when it cannot.
 struct Storage {
   std::unique_ptr<service_layer::UnitOfWork> unit_of_work;
-  std::unique_ptr<service_layer::ReadModel> read_model;
+  std::unique_ptr<service_layer::ReadModelReader> read_model;
 };
 Storage open_storage(const std::string& database_url);
 
@@ -79,7 +79,7 @@ class Service {
 
   service_layer::GroupCommitter& commands() { return *committer_; }
   // Not thread-safe: use from one thread at a time.
-  service_layer::ReadModel& read_model() { return *read_model_; }
+  service_layer::ReadModelReader& read_model() { return *read_model_; }
 
   // Null when authentication is off.
   const service_layer::Authenticator* authenticator() const { return authenticator_.get(); }
@@ -91,7 +91,7 @@ class Service {
   std::unique_ptr<service_layer::UnitOfWork> uow_;
   std::unique_ptr<service_layer::MessageBus> bus_;
   std::unique_ptr<service_layer::GroupCommitter> committer_;
-  std::unique_ptr<service_layer::ReadModel> read_model_;
+  std::unique_ptr<service_layer::ReadModelReader> read_model_;
   std::vector<std::unique_ptr<service_layer::OutboxRelay>> relays_;
   std::unique_ptr<service_layer::Authenticator> authenticator_;
 };
@@ -99,7 +99,7 @@ class Service {
 // API tokens, and the audit trail, in the database of `database_url` (created and migrated as
 // needed). Each throws InvalidConfiguration naming the problem.
 std::unique_ptr<service_layer::TokenStore> open_token_store(const std::string& database_url);
-std::unique_ptr<service_layer::AuditTrail> open_audit_trail(const std::string& database_url);
+std::unique_ptr<service_layer::AuditReader> open_audit_trail(const std::string& database_url);
 // Stores a new token's hash and returns the token, which is not kept anywhere.
 std::string create_token(service_layer::TokenStore& store, const std::string& name,
                          service_layer::Role role, const service_layer::Actor& actor);

@@ -4,31 +4,61 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <variant>
+#include <vector>
 
 #include "domain/date.hpp"
 
+// Each command has its `name`, `each_field` (as events have, for its text form), and
+// `add_skus`, which names the products the command itself says it changes, so that storage
+// can read them together before the command is handled.
 namespace allocation::domain::commands {
 
 // Field names are part of the public contract: they appear in JSON.
 struct CreateBatch {
+  static constexpr std::string_view name = "CreateBatch";
   std::string ref;
   std::string sku;
   std::int64_t qty = 0;
   std::optional<Date> eta;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("ref", self.ref);
+    visit("sku", self.sku);
+    visit("qty", self.qty);
+    visit("eta", self.eta);
+  }
+  void add_skus(std::vector<std::string>& skus) const { skus.push_back(sku); }
   friend bool operator==(const CreateBatch&, const CreateBatch&) = default;
 };
 
 struct Allocate {
+  static constexpr std::string_view name = "Allocate";
   std::string orderid;
   std::string sku;
   std::int64_t qty = 0;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("orderid", self.orderid);
+    visit("sku", self.sku);
+    visit("qty", self.qty);
+  }
+  void add_skus(std::vector<std::string>& skus) const { skus.push_back(sku); }
   friend bool operator==(const Allocate&, const Allocate&) = default;
 };
 
 struct ChangeBatchQuantity {
+  static constexpr std::string_view name = "ChangeBatchQuantity";
   std::string ref;
   std::int64_t qty = 0;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("ref", self.ref);
+    visit("qty", self.qty);
+  }
+  // The batch's product is known only once storage has found the batch.
+  void add_skus(std::vector<std::string>& /*skus*/) const {}
   friend bool operator==(const ChangeBatchQuantity&, const ChangeBatchQuantity&) = default;
 };
 
@@ -43,7 +73,8 @@ using Command =
 
 namespace allocation::domain::commands {
 
-// Declared here so that argument-dependent lookup finds it for the Command variant.
+// `Name(field=value, ...)`. Declared here so that argument-dependent lookup finds it for the
+// Command variant.
 std::ostream& operator<<(std::ostream& out, const Command& command);
 
 }  // namespace allocation::domain::commands

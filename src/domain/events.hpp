@@ -4,47 +4,87 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "domain/date.hpp"
 
+// Each event has its `name` as other services know it, and `each_field`, which hands every
+// field with its name, in contract order, to a visitor: encodings (JSON, text) are written
+// once over it, so an event without one fails to compile everywhere it must be encoded.
 namespace allocation::domain::events {
 
 // Field names are part of the public contract: they appear in JSON.
 struct BatchCreated {
+  static constexpr std::string_view name = "BatchCreated";
   std::string ref;
   std::string sku;
   std::int64_t qty = 0;
   std::optional<Date> eta;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("ref", self.ref);
+    visit("sku", self.sku);
+    visit("qty", self.qty);
+    visit("eta", self.eta);
+  }
   friend bool operator==(const BatchCreated&, const BatchCreated&) = default;
 };
 
 struct BatchQuantityChanged {
+  static constexpr std::string_view name = "BatchQuantityChanged";
   std::string ref;
   std::string sku;
   std::int64_t qty = 0;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("ref", self.ref);
+    visit("sku", self.sku);
+    visit("qty", self.qty);
+  }
   friend bool operator==(const BatchQuantityChanged&, const BatchQuantityChanged&) = default;
 };
 
 struct Allocated {
+  static constexpr std::string_view name = "Allocated";
   std::string orderid;
   std::string sku;
   std::int64_t qty = 0;
   std::string batchref;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("orderid", self.orderid);
+    visit("sku", self.sku);
+    visit("qty", self.qty);
+    visit("batchref", self.batchref);
+  }
   friend bool operator==(const Allocated&, const Allocated&) = default;
 };
 
 // `batchref` names the batch the line left; beyond the book's three fields.
 struct Deallocated {
+  static constexpr std::string_view name = "Deallocated";
   std::string orderid;
   std::string sku;
   std::int64_t qty = 0;
   std::string batchref;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("orderid", self.orderid);
+    visit("sku", self.sku);
+    visit("qty", self.qty);
+    visit("batchref", self.batchref);
+  }
   friend bool operator==(const Deallocated&, const Deallocated&) = default;
 };
 
 struct OutOfStock {
+  static constexpr std::string_view name = "OutOfStock";
   std::string sku;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("sku", self.sku);
+  }
   friend bool operator==(const OutOfStock&, const OutOfStock&) = default;
 };
 
@@ -55,11 +95,15 @@ namespace allocation::domain {
 using Event = std::variant<events::BatchCreated, events::BatchQuantityChanged, events::Allocated,
                            events::Deallocated, events::OutOfStock>;
 
+// The event's name as other services know it ("Allocated", "OutOfStock", ...).
+std::string_view name_of(const Event& event);
+
 }  // namespace allocation::domain
 
 namespace allocation::domain::events {
 
-// Declared here so that argument-dependent lookup finds it for the Event variant.
+// `Name(field=value, ...)`. Declared here so that argument-dependent lookup finds it for the
+// Event variant.
 std::ostream& operator<<(std::ostream& out, const Event& event);
 
 }  // namespace allocation::domain::events

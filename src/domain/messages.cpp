@@ -2,41 +2,45 @@
 
 #include "domain/commands.hpp"
 #include "domain/events.hpp"
-#include "domain/overloaded.hpp"
 
 namespace allocation::domain {
 
 namespace {
 
-std::string eta_text(const std::optional<Date>& eta) { return eta ? eta->iso() : "null"; }
+void print_value(std::ostream& out, const std::string& text) { out << text; }
+void print_value(std::ostream& out, std::int64_t number) { out << number; }
+void print_value(std::ostream& out, const std::optional<Date>& date) {
+  if (date) {
+    out << *date;
+  } else {
+    out << "null";
+  }
+}
+
+template <class Message>
+void print(std::ostream& out, const Message& message) {
+  out << Message::name << "(";
+  const char* separator = "";
+  Message::each_field(message, [&](std::string_view field, const auto& value) {
+    out << separator << field << "=";
+    print_value(out, value);
+    separator = ", ";
+  });
+  out << ")";
+}
 
 }  // namespace
+
+std::string_view name_of(const Event& event) {
+  return std::visit([](const auto& e) { return e.name; }, event);
+}
 
 }  // namespace allocation::domain
 
 namespace allocation::domain::events {
 
 std::ostream& operator<<(std::ostream& out, const Event& event) {
-  std::visit(Overloaded{
-                 [&](const events::BatchCreated& e) {
-                   out << "BatchCreated(ref=" << e.ref << ", sku=" << e.sku << ", qty=" << e.qty
-                       << ", eta=" << eta_text(e.eta) << ")";
-                 },
-                 [&](const events::BatchQuantityChanged& e) {
-                   out << "BatchQuantityChanged(ref=" << e.ref << ", sku=" << e.sku
-                       << ", qty=" << e.qty << ")";
-                 },
-                 [&](const events::Allocated& e) {
-                   out << "Allocated(orderid=" << e.orderid << ", sku=" << e.sku
-                       << ", qty=" << e.qty << ", batchref=" << e.batchref << ")";
-                 },
-                 [&](const events::Deallocated& e) {
-                   out << "Deallocated(orderid=" << e.orderid << ", sku=" << e.sku
-                       << ", qty=" << e.qty << ", batchref=" << e.batchref << ")";
-                 },
-                 [&](const events::OutOfStock& e) { out << "OutOfStock(sku=" << e.sku << ")"; },
-             },
-             event);
+  std::visit([&](const auto& e) { print(out, e); }, event);
   return out;
 }
 
@@ -45,20 +49,7 @@ std::ostream& operator<<(std::ostream& out, const Event& event) {
 namespace allocation::domain::commands {
 
 std::ostream& operator<<(std::ostream& out, const Command& command) {
-  std::visit(Overloaded{
-                 [&](const commands::CreateBatch& c) {
-                   out << "CreateBatch(ref=" << c.ref << ", sku=" << c.sku << ", qty=" << c.qty
-                       << ", eta=" << eta_text(c.eta) << ")";
-                 },
-                 [&](const commands::Allocate& c) {
-                   out << "Allocate(orderid=" << c.orderid << ", sku=" << c.sku << ", qty=" << c.qty
-                       << ")";
-                 },
-                 [&](const commands::ChangeBatchQuantity& c) {
-                   out << "ChangeBatchQuantity(ref=" << c.ref << ", qty=" << c.qty << ")";
-                 },
-             },
-             command);
+  std::visit([&](const auto& c) { print(out, c); }, command);
   return out;
 }
 

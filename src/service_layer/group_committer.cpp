@@ -5,8 +5,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "domain/overloaded.hpp"
-#include "service_layer/thread_name.hpp"
+#include "common/thread_name.hpp"
 
 namespace allocation::service_layer {
 
@@ -18,12 +17,7 @@ template <class Submissions>
 std::vector<std::string> skus_named(const Submissions& group, std::size_t from) {
   std::vector<std::string> skus;
   for (std::size_t i = from; i < group.size(); ++i) {
-    std::visit(
-        Overloaded{
-            [&](const domain::commands::Allocate& allocate) { skus.push_back(allocate.sku); },
-            [&](const domain::commands::CreateBatch& create) { skus.push_back(create.sku); },
-            [](const domain::commands::ChangeBatchQuantity&) {}},
-        group[i].command);
+    std::visit([&](const auto& command) { command.add_skus(skus); }, group[i].command);
   }
   std::sort(skus.begin(), skus.end());
   skus.erase(std::unique(skus.begin(), skus.end()), skus.end());
@@ -130,7 +124,7 @@ std::vector<Outcome> GroupCommitter::store(std::vector<Submission>& group) {
       }
     }
   } while (take_waiting(group, false));
-  uow_.commit_group();
+  uow_.store_group();
   return outcomes;
 }
 
@@ -143,7 +137,7 @@ void GroupCommitter::handle_group(std::vector<Submission> group) {
       stored = true;
       break;
     } catch (const ConcurrencyConflict& conflict) {
-      uow_.rollback_group();
+      uow_.discard_group();
       {
         std::lock_guard lock{mutex_};
         ++statistics_.conflicts;
@@ -164,7 +158,7 @@ void GroupCommitter::handle_group(std::vector<Submission> group) {
     } catch (const std::exception& error) {
       spdlog::error("msg=\"group of commands not stored\" commands={} error=\"{}\"", group.size(),
                     error.what());
-      uow_.rollback_group();
+      uow_.discard_group();
       outcomes.assign(group.size(), Rejection{ErrorKind::unavailable,
                                               "storage unavailable; nothing was changed"});
       break;
@@ -198,7 +192,7 @@ void GroupCommitter::acknowledge() {
     bool durable = true;
     auto sync_started = Clock::now();
     try {
-      uow_.sync();
+      uow_.make_durable();
     } catch (const std::exception& error) {
       // What was stored may be lost: nothing more is accepted until a restart recovers.
       spdlog::critical(

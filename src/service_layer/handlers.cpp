@@ -1,12 +1,10 @@
 #include "service_layer/handlers.hpp"
 
-#include <type_traits>
-
 #include "service_layer/errors.hpp"
 
 namespace allocation::service_layer {
 
-namespace handlers {
+namespace {
 
 using namespace domain;
 
@@ -15,7 +13,7 @@ CommandResult create_batch(const commands::CreateBatch& command, UnitOfWork& uow
   Product* product = uow.products().get(command.sku);
   if (product == nullptr) product = &uow.products().add(Product{command.sku});
   product->add_batch(command.ref, command.qty, command.eta);
-  uow.commit();
+  uow.accept();
   return {};
 }
 
@@ -23,7 +21,7 @@ CommandResult allocate(const commands::Allocate& command, UnitOfWork& uow) {
   Product* product = uow.products().get(command.sku);
   if (product == nullptr) throw InvalidSku{command.sku};
   auto batchref = product->allocate(OrderLine{command.orderid, command.sku, command.qty});
-  uow.commit();
+  uow.accept();
   return {std::move(batchref)};
 }
 
@@ -33,78 +31,70 @@ CommandResult change_batch_quantity(const commands::ChangeBatchQuantity& command
   Product* product = uow.products().get(*sku);
   if (product == nullptr) throw UnknownBatch{command.ref};
   product->change_batch_quantity(command.ref, command.qty);
-  uow.commit();
+  uow.accept();
   return {};
 }
 
-}  // namespace handlers
-
-namespace {
-
-using namespace domain;
-
-template <class E, class Variant, std::size_t index = 0>
-constexpr std::size_t alternative_index() {
-  if constexpr (std::is_same_v<E, std::variant_alternative_t<index, Variant>>) {
-    return index;
-  } else {
-    return alternative_index<E, Variant, index + 1>();
-  }
+void add_batch_to_view(const events::BatchCreated& event, UnitOfWork& uow) {
+  uow.read_model().add_batch(event);
+  uow.accept();
 }
 
-template <class E>
-void on(EventHandlers& table, std::function<void(const E&, UnitOfWork&)> handler) {
-  table[alternative_index<E, Event>()].push_back(
-      [handler = std::move(handler)](const Event& event, UnitOfWork& uow) {
-        handler(std::get<E>(event), uow);
-      });
+void change_batch_in_view(const events::BatchQuantityChanged& event, UnitOfWork& uow) {
+  uow.read_model().set_purchased_quantity(event);
+  uow.accept();
+}
+
+void add_allocation_to_view(const events::Allocated& event, UnitOfWork& uow) {
+  uow.read_model().add_allocation(event);
+  uow.read_model().add_available_quantity(event.batchref, -event.qty);
+  uow.accept();
+}
+
+void remove_allocation_from_view(const events::Deallocated& event, UnitOfWork& uow) {
+  uow.read_model().remove_allocation(event);
+  uow.read_model().add_available_quantity(event.batchref, event.qty);
+  uow.accept();
+}
+
+// A line that lost its batch is placed again by the normal policy.
+void reallocate(const events::Deallocated& event, UnitOfWork& uow) {
+  allocate(commands::Allocate{event.orderid, event.sku, event.qty}, uow);
+}
+
+// Through the outbox, to whichever destination relays events of its kind.
+template <class Event>
+void publish(const Event& event, UnitOfWork& uow) {
+  uow.outbox().add(event);
+  uow.accept();
+}
+
+template <class Event>
+void record_in_audit(const Event& event, UnitOfWork& uow) {
+  uow.audit().record(event);
+  uow.accept();
 }
 
 }  // namespace
 
-EventHandlers default_event_handlers() {
-  EventHandlers table;
-  on<events::BatchCreated>(table, [](const events::BatchCreated& event, UnitOfWork& uow) {
-    uow.read_models().add_batch(event);
-    uow.commit();
-  });
-  on<events::BatchQuantityChanged>(table,
-                                   [](const events::BatchQuantityChanged& event, UnitOfWork& uow) {
-                                     uow.read_models().set_purchased_quantity(event);
-                                     uow.commit();
-                                   });
-  on<events::Allocated>(table, [](const events::Allocated& event, UnitOfWork& uow) {
-    uow.read_models().add_allocation(event);
-    uow.read_models().add_available_quantity(event.batchref, -event.qty);
-    uow.commit();
-  });
-  on<events::Allocated>(table, [](const events::Allocated& event, UnitOfWork& uow) {
-    uow.outbox().add(event);
-    uow.commit();
-  });
-  on<events::Deallocated>(table, [](const events::Deallocated& event, UnitOfWork& uow) {
-    uow.read_models().remove_allocation(event);
-    uow.read_models().add_available_quantity(event.batchref, event.qty);
-    uow.commit();
-  });
-  on<events::Deallocated>(table, [](const events::Deallocated& event, UnitOfWork& uow) {
-    handlers::allocate(commands::Allocate{event.orderid, event.sku, event.qty}, uow);
-  });
-  auto record_in_audit = [](const Event& event, UnitOfWork& uow) {
-    uow.audit().record(event);
-    uow.commit();
+Handlers default_handlers() {
+  return {
+      .commands = {create_batch, allocate, change_batch_quantity},
+      .events =
+          {
+              // BatchCreated
+              {add_batch_to_view, record_in_audit<events::BatchCreated>},
+              // BatchQuantityChanged
+              {change_batch_in_view, record_in_audit<events::BatchQuantityChanged>},
+              // Allocated
+              {add_allocation_to_view, publish<events::Allocated>,
+               record_in_audit<events::Allocated>},
+              // Deallocated
+              {remove_allocation_from_view, reallocate, record_in_audit<events::Deallocated>},
+              // OutOfStock
+              {publish<events::OutOfStock>},
+          },
   };
-  for (std::size_t index : {alternative_index<events::BatchCreated, Event>(),
-                            alternative_index<events::BatchQuantityChanged, Event>(),
-                            alternative_index<events::Allocated, Event>(),
-                            alternative_index<events::Deallocated, Event>()}) {
-    table[index].push_back(record_in_audit);
-  }
-  on<events::OutOfStock>(table, [](const events::OutOfStock& event, UnitOfWork& uow) {
-    uow.outbox().add(event);
-    uow.commit();
-  });
-  return table;
 }
 
 }  // namespace allocation::service_layer

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <array>
 #include <functional>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -19,21 +19,43 @@ struct CommandResult {
   friend bool operator==(const CommandResult&, const CommandResult&) = default;
 };
 
-// Each handler does one unit of work and commits it; a handler that throws has its
-// uncommitted changes rolled back by the message bus.
-namespace handlers {
+// A handler does one unit of work and accepts it into the group; one that throws has its
+// unaccepted changes discarded by the message bus.
+template <class Command>
+using CommandHandler = CommandResult (*)(const Command&, UnitOfWork&);
+template <class Event>
+using EventHandler = std::function<void(const Event&, UnitOfWork&)>;
 
-CommandResult create_batch(const domain::commands::CreateBatch& command, UnitOfWork& uow);
-CommandResult allocate(const domain::commands::Allocate& command, UnitOfWork& uow);
-CommandResult change_batch_quantity(const domain::commands::ChangeBatchQuantity& command,
-                                    UnitOfWork& uow);
+template <class Commands>
+struct CommandTable;
+template <class... Commands>
+struct CommandTable<std::variant<Commands...>> {
+  using type = std::tuple<CommandHandler<Commands>...>;
+};
+template <class Events>
+struct EventTable;
+template <class... Events>
+struct EventTable<std::variant<Events...>> {
+  using type = std::tuple<std::vector<EventHandler<Events>>...>;
+};
 
-}  // namespace handlers
+// One handler per command, and a list of handlers per event (run in that order), each entry
+// typed by its message: a table without an entry for every command and event does not compile.
+using CommandHandlers = CommandTable<domain::Command>::type;
+using EventHandlers = EventTable<domain::Event>::type;
 
-using EventHandler = std::function<void(const domain::Event&, UnitOfWork&)>;
-using EventHandlers = std::array<std::vector<EventHandler>, std::variant_size_v<domain::Event>>;
+template <class Event>
+std::vector<EventHandler<Event>>& handlers_of(EventHandlers& table) {
+  return std::get<std::vector<EventHandler<Event>>>(table);
+}
 
-// Read models, outbox, audit and reallocation, in the order they run for each event.
-EventHandlers default_event_handlers();
+struct Handlers {
+  CommandHandlers commands;
+  EventHandlers events;
+};
+
+// The service's handlers: the commands', and the events' (read models, outbox, audit,
+// reallocation).
+Handlers default_handlers();
 
 }  // namespace allocation::service_layer

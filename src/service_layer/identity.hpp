@@ -39,9 +39,9 @@ struct AuditEntry {
 };
 
 // The append-only record of changes, newest last.
-class AuditTrail {
+class AuditReader {
  public:
-  virtual ~AuditTrail() = default;
+  virtual ~AuditReader() = default;
   virtual std::vector<AuditEntry> recent(std::size_t limit) = 0;
 };
 

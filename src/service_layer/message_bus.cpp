@@ -4,9 +4,9 @@
 
 #include <deque>
 #include <sstream>
+#include <type_traits>
 #include <utility>
 
-#include "domain/overloaded.hpp"
 #include "service_layer/errors.hpp"
 
 namespace allocation::service_layer {
@@ -21,15 +21,15 @@ std::string describe(const domain::Event& event) {
 
 }  // namespace
 
-MessageBus::MessageBus(UnitOfWork& uow, EventHandlers event_handlers)
-    : uow_{uow}, event_handlers_{std::move(event_handlers)} {}
+MessageBus::MessageBus(UnitOfWork& uow, Handlers handlers)
+    : uow_{uow}, handlers_{std::move(handlers)} {}
 
 template <class Work>
 auto MessageBus::run_unit(Work&& work) {
   try {
     return work();
   } catch (...) {
-    uow_.rollback();
+    uow_.discard();
     throw;
   }
 }
@@ -38,12 +38,9 @@ CommandResult MessageBus::handle(const domain::Command& command, const Actor& ac
   uow_.act_for(actor);
   CommandResult result = run_unit([&] {
     return std::visit(
-        Overloaded{
-            [&](const domain::commands::CreateBatch& c) { return handlers::create_batch(c, uow_); },
-            [&](const domain::commands::Allocate& c) { return handlers::allocate(c, uow_); },
-            [&](const domain::commands::ChangeBatchQuantity& c) {
-              return handlers::change_batch_quantity(c, uow_);
-            },
+        [&](const auto& c) {
+          using Command = std::decay_t<decltype(c)>;
+          return std::get<CommandHandler<Command>>(handlers_.commands)(c, uow_);
         },
         command);
   });
@@ -59,19 +56,24 @@ CommandResult MessageBus::handle(const domain::Command& command, const Actor& ac
 }
 
 void MessageBus::handle_event(const domain::Event& event) {
-  for (const EventHandler& handler : event_handlers_[event.index()]) {
-    try {
-      run_unit([&] { handler(event, uow_); });
-    } catch (const StorageUnavailable&) {
-      throw;
-    } catch (const ConcurrencyConflict&) {
-      throw;
-    } catch (const std::exception& error) {
-      ++failed_event_handlers_;
-      spdlog::error("msg=\"event handler failed\" event=\"{}\" error=\"{}\"", describe(event),
-                    error.what());
-    }
-  }
+  std::visit(
+      [&](const auto& e) {
+        using Event = std::decay_t<decltype(e)>;
+        for (const EventHandler<Event>& handler : handlers_of<Event>(handlers_.events)) {
+          try {
+            run_unit([&] { handler(e, uow_); });
+          } catch (const StorageUnavailable&) {
+            throw;
+          } catch (const ConcurrencyConflict&) {
+            throw;
+          } catch (const std::exception& error) {
+            ++failed_event_handlers_;
+            spdlog::error("msg=\"event handler failed\" event=\"{}\" error=\"{}\"", describe(event),
+                          error.what());
+          }
+        }
+      },
+      event);
 }
 
 }  // namespace allocation::service_layer

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "domain/commands.hpp"
@@ -15,21 +16,22 @@ namespace allocation::service_layer {
 // StorageUnavailable and ConcurrencyConflict, which concern the whole group.
 class MessageBus {
  public:
-  MessageBus(UnitOfWork& uow, EventHandlers event_handlers);
+  MessageBus(UnitOfWork& uow, Handlers handlers);
 
   CommandResult handle(const domain::Command& command, const Actor& actor = {});
 
+  // Thread-safe.
   [[nodiscard]] std::uint64_t failed_event_handlers() const { return failed_event_handlers_; }
 
  private:
-  // Runs `work` as one unit of work, rolled back if it throws.
+  // Runs `work` as one unit of work, discarded if it throws.
   template <class Work>
   auto run_unit(Work&& work);
   void handle_event(const domain::Event& event);
 
   UnitOfWork& uow_;
-  EventHandlers event_handlers_;
-  std::uint64_t failed_event_handlers_ = 0;
+  Handlers handlers_;
+  std::atomic<std::uint64_t> failed_event_handlers_ = 0;
 };
 
 }  // namespace allocation::service_layer

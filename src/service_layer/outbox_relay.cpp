@@ -4,13 +4,13 @@
 
 #include <algorithm>
 
-#include "service_layer/thread_name.hpp"
+#include "common/thread_name.hpp"
 
 namespace allocation::service_layer {
 
-OutboxRelay::OutboxRelay(std::unique_ptr<OutboxStore> store,
+OutboxRelay::OutboxRelay(std::unique_ptr<OutboxReader> outbox,
                          std::unique_ptr<EventDestination> destination, Settings settings)
-    : store_{std::move(store)},
+    : outbox_{std::move(outbox)},
       destination_{std::move(destination)},
       settings_{std::move(settings)},
       thread_{[this] {
@@ -36,7 +36,7 @@ bool OutboxRelay::deliver_waiting() {
   for (;;) {
     std::vector<OutboxEntry> entries;
     try {
-      entries = store_->undelivered(settings_.event_name, settings_.batch_entries_max);
+      entries = outbox_->undelivered(settings_.event_name, settings_.batch_entries_max);
     } catch (const std::exception& error) {
       spdlog::warn("msg=\"outbox unreadable\" event={} error=\"{}\"", settings_.event_name,
                    error.what());
@@ -58,7 +58,7 @@ bool OutboxRelay::deliver_waiting() {
     }
     if (!accepted.empty()) {
       try {
-        store_->mark_delivered(accepted);
+        outbox_->mark_delivered(accepted);
       } catch (const std::exception& error) {
         // They will be delivered again: at least once.
         spdlog::warn("msg=\"delivered events not marked\" event={} error=\"{}\"",

@@ -20,9 +20,9 @@ struct OutboxEntry {
 };
 
 // The outbox as the relay reads it, on a connection of its own.
-class OutboxStore {
+class OutboxReader {
  public:
-  virtual ~OutboxStore() = default;
+  virtual ~OutboxReader() = default;
   // Undelivered entries of one event kind ("Allocated", "OutOfStock"), oldest first.
   virtual std::vector<OutboxEntry> undelivered(std::string_view event_name, std::size_t limit) = 0;
   virtual void mark_delivered(const std::vector<std::int64_t>& ids) = 0;
@@ -48,7 +48,7 @@ class OutboxRelay {
     std::size_t batch_entries_max = 256;
   };
 
-  OutboxRelay(std::unique_ptr<OutboxStore> store, std::unique_ptr<EventDestination> destination,
+  OutboxRelay(std::unique_ptr<OutboxReader> outbox, std::unique_ptr<EventDestination> destination,
               Settings settings);
   OutboxRelay(const OutboxRelay&) = delete;
   OutboxRelay& operator=(const OutboxRelay&) = delete;
@@ -58,10 +58,10 @@ class OutboxRelay {
 
  private:
   void run();
-  // Delivers what is waiting; false when the store or the destination failed.
+  // Delivers what is waiting; false when the outbox or the destination failed.
   bool deliver_waiting();
 
-  std::unique_ptr<OutboxStore> store_;
+  std::unique_ptr<OutboxReader> outbox_;
   std::unique_ptr<EventDestination> destination_;
   Settings settings_;
   mutable std::mutex mutex_;

@@ -23,9 +23,9 @@ struct BatchView {
 };
 
 // Queries answered from the read models, never from the write model (CQRS).
-class ReadModel {
+class ReadModelReader {
  public:
-  virtual ~ReadModel() = default;
+  virtual ~ReadModelReader() = default;
   virtual std::vector<AllocationView> allocations_for_order(std::string_view orderid) = 0;
   // In allocation preference order; empty when the SKU has no batch.
   virtual std::vector<BatchView> batches_for_sku(std::string_view sku) = 0;

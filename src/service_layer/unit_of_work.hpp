@@ -17,7 +17,7 @@ class ProductRepository {
  public:
   virtual ~ProductRepository() = default;
   // The product for `sku`, or nullptr. The product stays valid until the unit of work's
-  // next commit or rollback; its events are collected on commit.
+  // next accept or discard; its events are collected on accept.
   virtual domain::Product* get(std::string_view sku) = 0;
   virtual domain::Product& add(domain::Product product) = 0;
   // The SKU of the batch with `reference`, whatever product it belongs to.
@@ -26,10 +26,13 @@ class ProductRepository {
   virtual void expect(const std::vector<std::string>& skus) = 0;
 };
 
+// Ports come in pairs, named by one rule: a unit of work writes through the `...Writer`; the
+// `...Reader` reads on a connection of its own (read_model.hpp, outbox_relay.hpp, identity.hpp).
+
 // The denormalised read models, kept up to date by event handlers.
-class ReadModelStore {
+class ReadModelWriter {
  public:
-  virtual ~ReadModelStore() = default;
+  virtual ~ReadModelWriter() = default;
   virtual void add_allocation(const domain::events::Allocated& allocated) = 0;
   virtual void remove_allocation(const domain::events::Deallocated& deallocated) = 0;
   virtual void add_batch(const domain::events::BatchCreated& created) = 0;
@@ -39,52 +42,53 @@ class ReadModelStore {
 
 // Events that leave the service are written here, in the same transaction as the change
 // that raised them, and delivered from here once that transaction is durable.
-class Outbox {
+class OutboxWriter {
  public:
-  virtual ~Outbox() = default;
+  virtual ~OutboxWriter() = default;
   virtual void add(const domain::Event& event) = 0;
 };
 
 // Changes of stock, recorded with the actor of the unit of work that made them.
-class AuditLog {
+class AuditWriter {
  public:
-  virtual ~AuditLog() = default;
+  virtual ~AuditWriter() = default;
   virtual void record(const domain::Event& event) = 0;
 };
 
-// Work is grouped: commands of one group are stored together (commit_group) and made durable
-// together with any other stored groups (sync); each command's part of a group is accepted
-// (commit) or undone (rollback) on its own.
+// Work is grouped. Each command's part of a group, a unit, is accepted into the group
+// (accept) or discarded (discard) on its own; the group's accepted units are stored together
+// (store_group) or all discarded (discard_group); and every group stored so far is made
+// durable together (make_durable), while the next group is being handled.
 class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
 
   virtual ProductRepository& products() = 0;
-  virtual ReadModelStore& read_models() = 0;
-  virtual Outbox& outbox() = 0;
-  virtual AuditLog& audit() = 0;
+  virtual ReadModelWriter& read_model() = 0;
+  virtual OutboxWriter& outbox() = 0;
+  virtual AuditWriter& audit() = 0;
 
   // The actor of the commands handled from now on.
   void act_for(Actor actor) { actor_ = std::move(actor); }
   [[nodiscard]] const Actor& actor() const { return actor_; }
 
   virtual void begin_group() = 0;
-  // Accepts the changes made since the last commit or rollback into the group and
-  // collects the events that the products raised. Throws ConcurrencyConflict when a
-  // product was changed by another writer; the caller then rolls back and retries.
-  virtual void commit() = 0;
-  // Undoes the changes made since the last commit or rollback.
-  virtual void rollback() = 0;
-  // Stores every accepted change of the group; they may not be durable until sync().
-  // Throws StorageUnavailable; the whole group is then undone.
-  virtual void commit_group() = 0;
-  // Makes every group committed so far durable. Safe to call from a thread other than the one
-  // that handles groups, while it handles the next one. Throws StorageUnavailable.
-  virtual void sync() = 0;
+  // Accepts the changes made since the last accept or discard into the group and collects
+  // the events that the products raised. Throws ConcurrencyConflict when a product was
+  // changed by another writer; the caller then discards the group and handles it again.
+  virtual void accept() = 0;
+  // Undoes the changes made since the last accept or discard.
+  virtual void discard() = 0;
+  // Stores every accepted change of the group; they may not be durable until make_durable().
+  // Throws StorageUnavailable; the whole group is then discarded.
+  virtual void store_group() = 0;
   // Undoes the whole group.
-  virtual void rollback_group() = 0;
+  virtual void discard_group() = 0;
+  // Makes every group stored so far durable. Safe to call from a thread other than the one
+  // that handles groups, while it handles the next one. Throws StorageUnavailable.
+  virtual void make_durable() = 0;
 
-  // The events collected by commit() since the last call.
+  // The events collected by accept() since the last call.
   std::vector<domain::Event> collect_new_events() { return std::exchange(new_events_, {}); }
 
  protected:

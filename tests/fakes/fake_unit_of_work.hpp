@@ -12,14 +12,14 @@
 
 namespace allocation::testing {
 
-// The ports held in memory: every change is kept in a working state that commit() accepts,
-// rollback() restores, and commit_group() makes "durable".
+// The ports held in memory: every change is kept in a working state that accept() keeps,
+// discard() restores, and store_group() makes "durable".
 class FakeUnitOfWork final : public service_layer::UnitOfWork,
                              service_layer::ProductRepository,
-                             service_layer::ReadModelStore,
-                             service_layer::Outbox,
-                             service_layer::AuditLog,
-                             public service_layer::ReadModel {
+                             service_layer::ReadModelWriter,
+                             service_layer::OutboxWriter,
+                             service_layer::AuditWriter,
+                             public service_layer::ReadModelReader {
  public:
   struct State {
     std::map<std::string, domain::Product, std::less<>> products;
@@ -31,12 +31,12 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
   };
 
   service_layer::ProductRepository& products() override { return *this; }
-  service_layer::ReadModelStore& read_models() override { return *this; }
-  service_layer::Outbox& outbox() override { return *this; }
-  service_layer::AuditLog& audit() override { return *this; }
+  service_layer::ReadModelWriter& read_model() override { return *this; }
+  service_layer::OutboxWriter& outbox() override { return *this; }
+  service_layer::AuditWriter& audit() override { return *this; }
 
   void begin_group() override { accepted_ = durable_ = working_; }
-  void commit() override {
+  void accept() override {
     for (const std::string& sku : in_use_) {
       auto& product = working_.products.at(sku);
       for (auto& event : product.pending_events()) {
@@ -48,16 +48,14 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     }
     in_use_.clear();
     accepted_ = working_;
-    ++commits;
   }
-  void rollback() override {
+  void discard() override {
     working_ = accepted_;
     in_use_.clear();
-    ++rollbacks;
   }
-  void commit_group() override { durable_ = accepted_ = working_; }
-  void sync() override { ++syncs; }
-  void rollback_group() override {
+  void store_group() override { durable_ = accepted_ = working_; }
+  void make_durable() override { ++syncs; }
+  void discard_group() override {
     working_ = accepted_ = durable_;
     in_use_.clear();
     discard_new_events();
@@ -127,8 +125,6 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
 
   [[nodiscard]] const State& durable() const { return durable_; }
 
-  int commits = 0;
-  int rollbacks = 0;
   std::atomic<int> syncs = 0;
 
  private:

@@ -30,7 +30,7 @@ TEST(SqliteAdapter, GroupsGoToTheWriteAheadLogAndSyncMakesThemDurable) {
   mode->step();
   EXPECT_EQ(mode->text(0), "wal");
   EXPECT_GT(std::filesystem::file_size(database.path() + "-wal"), 0U);
-  EXPECT_NO_THROW(writer.uow().sync());
+  EXPECT_NO_THROW(writer.uow().make_durable());
 }
 
 TEST(SqliteAdapter, TheWriteAheadLogStartsAgainOnceLongInsteadOfGrowing) {
@@ -44,12 +44,12 @@ TEST(SqliteAdapter, TheWriteAheadLogStartsAgainOnceLongInsteadOfGrowing) {
   checkpoints.writer_frames_max = 1'000'000;
   adapters::TableUnitOfWork uow{
       std::make_unique<adapters::sqlite::SqliteTables>(database.path(), checkpoints)};
-  service_layer::MessageBus bus{uow, service_layer::default_event_handlers()};
+  service_layer::MessageBus bus{uow, service_layer::default_handlers()};
   auto group = [&](auto&& handle) {
     uow.begin_group();
     handle();
-    uow.commit_group();
-    uow.sync();
+    uow.store_group();
+    uow.make_durable();
   };
   constexpr int skus = 500;
   group([&] {

@@ -103,19 +103,19 @@ struct Writer {
     uow().begin_group();
     try {
       auto result = bus.handle(command, actor);
-      uow().commit_group();
+      uow().store_group();
       return result;
     } catch (...) {
-      uow().rollback_group();
+      uow().discard_group();
       throw;
     }
   }
 
   service_layer::UnitOfWork& uow() { return *storage.unit_of_work; }
-  service_layer::ReadModel& read_model() { return *storage.read_model; }
+  service_layer::ReadModelReader& read_model() { return *storage.read_model; }
 
   bootstrap::Storage storage;
-  service_layer::MessageBus bus{*storage.unit_of_work, service_layer::default_event_handlers()};
+  service_layer::MessageBus bus{*storage.unit_of_work, service_layer::default_handlers()};
 };
 
 }  // namespace allocation::testing

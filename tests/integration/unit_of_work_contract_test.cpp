@@ -29,7 +29,7 @@ TEST_P(UnitOfWorkContract, CommittedGroupsSurviveReopening) {
     writer.handle(commands::CreateBatch{"b2", "LAMP", 10, std::nullopt});
     writer.handle(commands::Allocate{"o1", "LAMP", 3});
     writer.handle(commands::Allocate{"o2", "LAMP", 4});
-    writer.uow().sync();
+    writer.uow().make_durable();
   }
   Writer reopened{database->url()};
   reopened.uow().begin_group();
@@ -39,7 +39,7 @@ TEST_P(UnitOfWorkContract, CommittedGroupsSurviveReopening) {
   EXPECT_EQ(product->find_batch("b2")->allocations(),
             (std::vector<OrderLine>{{"o1", "LAMP", 3}, {"o2", "LAMP", 4}}));
   EXPECT_EQ(product->find_batch("b1")->eta(), Date::parse_iso("2026-12-01"));
-  reopened.uow().rollback_group();
+  reopened.uow().discard_group();
 
   EXPECT_EQ(reopened.read_model().allocations_for_order("o2"),
             (std::vector<AllocationView>{{"LAMP", "b2"}}));
@@ -53,14 +53,14 @@ TEST_P(UnitOfWorkContract, ARolledBackUnitIsUndoneAndTheRestOfTheGroupKept) {
   writer.bus.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
   Product* product = writer.uow().products().get("LAMP");
   product->allocate(OrderLine{"o1", "LAMP", 5});
-  writer.uow().rollback();
-  writer.uow().commit_group();
+  writer.uow().discard();
+  writer.uow().store_group();
 
   EXPECT_EQ(database->scalar("SELECT count(*) FROM batches"), 1);
   EXPECT_EQ(database->scalar("SELECT count(*) FROM allocations"), 0);
   writer.uow().begin_group();
   EXPECT_EQ(writer.uow().products().get("LAMP")->find_batch("b1")->available_quantity(), 10);
-  writer.uow().rollback_group();
+  writer.uow().discard_group();
 }
 
 TEST_P(UnitOfWorkContract, AGroupStoresOnceWhatManyOfItsCommandsChanged) {
@@ -71,9 +71,9 @@ TEST_P(UnitOfWorkContract, AGroupStoresOnceWhatManyOfItsCommandsChanged) {
     writer.bus.handle(commands::Allocate{"o" + std::to_string(line), "LAMP", 1});
   }
   writer.uow().products().get("LAMP")->allocate(OrderLine{"undone", "LAMP", 1});
-  writer.uow().rollback();
+  writer.uow().discard();
   writer.bus.handle(commands::Allocate{"o6", "LAMP", 1});
-  writer.uow().commit_group();
+  writer.uow().store_group();
   EXPECT_EQ(database->scalar("SELECT version_number FROM products WHERE sku = 'LAMP'"), 7);
 
   Writer other{database->url()};
@@ -93,14 +93,14 @@ TEST_P(UnitOfWorkContract, AGroupThatAllocatesDeallocatesAndAllocatesAgainIsStor
     writer.bus.handle(commands::CreateBatch{"ship", "RUG", 10, Date::parse_iso("2030-01-01")});
     Product* product = writer.uow().products().get("RUG");
     for (const char* order : {"o1", "o2", "o3"}) product->allocate(OrderLine{order, "RUG", 3});
-    writer.uow().commit();
+    writer.uow().accept();
     product = writer.uow().products().get("RUG");
     product->change_batch_quantity("stock", 5);  // deallocates o3, then o2
     for (const char* order : {"o3", "o2"}) product->allocate(OrderLine{order, "RUG", 3});
     product->allocate(OrderLine{"o4", "RUG", 1});
-    writer.uow().commit();
-    writer.uow().commit_group();
-    writer.uow().sync();
+    writer.uow().accept();
+    writer.uow().store_group();
+    writer.uow().make_durable();
   }
   Writer reopened{database->url()};
   reopened.uow().begin_group();
@@ -111,7 +111,7 @@ TEST_P(UnitOfWorkContract, AGroupThatAllocatesDeallocatesAndAllocatesAgainIsStor
   EXPECT_EQ(product->find_batch("ship")->allocations(),
             (std::vector<OrderLine>{{"o3", "RUG", 3}, {"o2", "RUG", 3}}));
   EXPECT_EQ(product->find_batch("stock")->purchased_quantity(), 5);
-  reopened.uow().rollback_group();
+  reopened.uow().discard_group();
 }
 
 TEST_P(UnitOfWorkContract, ARolledBackGroupLeavesNoTraceOnDiskOrInMemory) {
@@ -119,14 +119,14 @@ TEST_P(UnitOfWorkContract, ARolledBackGroupLeavesNoTraceOnDiskOrInMemory) {
   writer.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
   writer.uow().begin_group();
   writer.bus.handle(commands::Allocate{"o1", "LAMP", 5});
-  writer.uow().rollback_group();
+  writer.uow().discard_group();
 
   EXPECT_EQ(database->scalar("SELECT count(*) FROM allocations"), 0);
   EXPECT_EQ(database->scalar("SELECT count(*) FROM allocations_view"), 0);
   EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox"), 0);
   writer.uow().begin_group();
   EXPECT_EQ(writer.uow().products().get("LAMP")->find_batch("b1")->available_quantity(), 10);
-  writer.uow().rollback_group();
+  writer.uow().discard_group();
 }
 
 TEST_P(UnitOfWorkContract, EventsLeavingTheServiceAreInTheOutbox) {
@@ -161,7 +161,7 @@ TEST_P(UnitOfWorkContract, AQuantityChangeIsStoredWithItsReallocations) {
   reopened.uow().begin_group();
   EXPECT_EQ(reopened.uow().products().get("RUG")->find_batch("ship")->allocations(),
             (std::vector<OrderLine>{{"o2", "RUG", 4}}));
-  reopened.uow().rollback_group();
+  reopened.uow().discard_group();
 }
 
 TEST_P(UnitOfWorkContract, ChangesOfStockAndTokensAreAuditedWithWhoMadeThem) {
@@ -226,7 +226,7 @@ TEST_P(UnitOfWorkContract, ProductsExpectedTogetherAreAsFreshAsProductsGotOneByO
   EXPECT_EQ(second.uow().products().get("LAMP")->find_batch("b1")->available_quantity(), 7);
   EXPECT_EQ(second.uow().products().get("RUG")->version_number(), 1);
   EXPECT_EQ(second.uow().products().get("NO-SUCH-SKU"), nullptr);
-  second.uow().rollback_group();
+  second.uow().discard_group();
   second.handle(commands::Allocate{"o3", "LAMP", 3});
   EXPECT_EQ(database->scalar("SELECT sum(qty) FROM allocations WHERE sku = 'LAMP'"), 6);
 }
@@ -248,7 +248,7 @@ TEST_P(UnitOfWorkContract, IdentifiersWithQuotesAndSeparatorsAreStoredAsGiven) {
   ASSERT_NE(product, nullptr);
   EXPECT_EQ(product->find_batch(reference)->allocations(),
             (std::vector<OrderLine>{{order, sku, 3}}));
-  reopened.uow().rollback_group();
+  reopened.uow().discard_group();
   EXPECT_EQ(reopened.uow().products().sku_of_batch(reference), sku);
   EXPECT_EQ(reopened.read_model().allocations_for_order(order),
             (std::vector<AllocationView>{{sku, reference}}));
@@ -276,7 +276,7 @@ TEST_P(UnitOfWorkContract, ConcurrentWritersOnOneProductNeverOversellOrLoseAnUpd
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&, w] {
       auto storage = bootstrap::open_storage(database->url());
-      MessageBus bus{*storage.unit_of_work, default_event_handlers()};
+      MessageBus bus{*storage.unit_of_work, default_handlers()};
       GroupCommitter committer{*storage.unit_of_work, bus, {}};
       std::vector<std::future<Outcome>> outcomes;
       for (int i = 0; i < lines_per_writer; ++i) {

@@ -21,16 +21,16 @@ class HandlersTest : public ::testing::Test {
     uow.begin_group();
     try {
       auto result = bus.handle(command, actor);
-      uow.commit_group();
+      uow.store_group();
       return result;
     } catch (...) {
-      uow.rollback_group();
+      uow.discard_group();
       throw;
     }
   }
 
   FakeUnitOfWork uow;
-  MessageBus bus{uow, default_event_handlers()};
+  MessageBus bus{uow, default_handlers()};
 };
 
 TEST_F(HandlersTest, AddsABatchForANewProduct) {
@@ -150,21 +150,23 @@ TEST_F(HandlersTest, ARejectedCommandLeavesNothingInTheAuditTrail) {
 }
 
 TEST_F(HandlersTest, AFailingEventHandlerIsCountedAndDoesNotFailTheCommand) {
-  auto handlers = default_event_handlers();
-  handlers[Event{events::OutOfStock{}}.index()].push_back(
-      [](const Event&, UnitOfWork&) { throw std::runtime_error{"mail server down"}; });
+  auto handlers = default_handlers();
+  handlers_of<events::OutOfStock>(handlers.events)
+      .push_back([](const events::OutOfStock&, UnitOfWork&) {
+        throw std::runtime_error{"mail server down"};
+      });
   MessageBus failing_bus{uow, std::move(handlers)};
   uow.begin_group();
   failing_bus.handle(commands::CreateBatch{"b1", "LAMP", 1, std::nullopt});
   EXPECT_NO_THROW(failing_bus.handle(commands::Allocate{"o1", "LAMP", 5}));
-  uow.commit_group();
+  uow.store_group();
   EXPECT_EQ(failing_bus.failed_event_handlers(), 1U);
   EXPECT_EQ(uow.durable().outbox, (std::vector<Event>{events::OutOfStock{"LAMP"}}));
 }
 
 TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
   FakeUnitOfWork uow;
-  MessageBus bus{uow, default_event_handlers()};
+  MessageBus bus{uow, default_handlers()};
   GroupCommitter committer{uow, bus, {}};
   auto submit = [&](Command command) {
     auto promise = std::make_shared<std::promise<Outcome>>();
@@ -189,7 +191,7 @@ TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
 
 TEST(GroupCommitter, TellsWhereEachCommandsTimeWent) {
   FakeUnitOfWork uow;
-  MessageBus bus{uow, default_event_handlers()};
+  MessageBus bus{uow, default_handlers()};
   GroupCommitter committer{uow, bus, {}};
   std::promise<void> last_done;
   committer.submit(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt}, [](const Outcome&) {});
@@ -210,7 +212,7 @@ TEST(GroupCommitter, TellsWhereEachCommandsTimeWent) {
 
 TEST(GroupCommitter, ReportsAnOutcomeOnlyAfterASyncMadeItDurable) {
   FakeUnitOfWork uow;
-  MessageBus bus{uow, default_event_handlers()};
+  MessageBus bus{uow, default_handlers()};
   GroupCommitter committer{uow, bus, {}};
   std::promise<int> syncs_seen;
   committer.submit(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt},
@@ -223,9 +225,9 @@ TEST(GroupCommitter, ReportsAnOutcomeOnlyAfterASyncMadeItDurable) {
 TEST(GroupCommitter, AGroupThatCollidesWithAnotherWriterIsHandledAgainOnFreshState) {
   FakeUnitOfWork uow;
   int attempts = 0;
-  auto handlers = default_event_handlers();
-  auto& on_allocated = handlers[Event{events::Allocated{}}.index()];
-  on_allocated.insert(on_allocated.begin(), [&](const Event&, UnitOfWork&) {
+  auto handlers = default_handlers();
+  auto& on_allocated = handlers_of<events::Allocated>(handlers.events);
+  on_allocated.insert(on_allocated.begin(), [&](const events::Allocated&, UnitOfWork&) {
     if (++attempts == 1) throw ConcurrencyConflict{"LAMP"};
   });
   MessageBus bus{uow, std::move(handlers)};
@@ -247,7 +249,7 @@ TEST(GroupCommitter, AGroupThatCollidesWithAnotherWriterIsHandledAgainOnFreshSta
 
 TEST(GroupCommitter, RejectsWhatArrivesAfterStop) {
   FakeUnitOfWork uow;
-  MessageBus bus{uow, default_event_handlers()};
+  MessageBus bus{uow, default_handlers()};
   GroupCommitter committer{uow, bus, {}};
   committer.stop();
   std::optional<Outcome> outcome;

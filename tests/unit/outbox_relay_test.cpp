@@ -20,7 +20,7 @@ struct Shared {
   std::atomic<bool> destination_down{false};
 };
 
-class FakeStore final : public OutboxStore {
+class FakeStore final : public OutboxReader {
  public:
   explicit FakeStore(Shared& shared) : shared_{shared} {}
   std::vector<OutboxEntry> undelivered(std::string_view, std::size_t limit) override {

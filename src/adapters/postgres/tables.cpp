@@ -7,7 +7,7 @@
 #include "adapters/event_json.hpp"
 #include "adapters/postgres/schema.hpp"
 #include "adapters/table_unit_of_work.hpp"
-#include "domain/overloaded.hpp"
+#include "common/overloaded.hpp"
 #include "service_layer/errors.hpp"
 
 namespace allocation::adapters::postgres {
@@ -273,16 +273,17 @@ void PostgresTables::store_in_outbox(const Event& event) {
             "INSERT INTO outbox (event, payload) SELECT event, payload "
             "FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS r (event, payload, n) "
             "ORDER BY n",
-            {std::string{event_name(event)}, to_json(event)});
+            {std::string{domain::name_of(event)}, to_json(event)});
 }
 
 void PostgresTables::store_in_audit(const service_layer::Actor& actor, const Event& event) {
-  defer_row("audit",
-            "INSERT INTO audit (token_name, request_id, action, details) "
-            "SELECT token_name, request_id, action, details "
-            "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) "
-            "WITH ORDINALITY AS r (token_name, request_id, action, details, n) ORDER BY n",
-            {actor.token_name, actor.request_id, std::string{event_name(event)}, to_json(event)});
+  defer_row(
+      "audit",
+      "INSERT INTO audit (token_name, request_id, action, details) "
+      "SELECT token_name, request_id, action, details "
+      "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) "
+      "WITH ORDINALITY AS r (token_name, request_id, action, details, n) ORDER BY n",
+      {actor.token_name, actor.request_id, std::string{domain::name_of(event)}, to_json(event)});
 }
 
 std::unique_ptr<service_layer::UnitOfWork> open_unit_of_work(const std::string& url) {

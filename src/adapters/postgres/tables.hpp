@@ -21,7 +21,7 @@ namespace allocation::adapters::postgres {
 // go as one statement over arrays. What can still collide (a product or batch created by two
 // processes at once, a deadlock between groups that lock products in different orders) is reported
 // as ConcurrencyConflict so that the group is handled again. COMMIT is durable
-// (synchronous_commit=on), so sync() has nothing left to do.
+// (synchronous_commit=on), so make_durable() has nothing left to do.
 class PostgresTables final : public Tables {
  public:
   // Connects and migrates the schema; throws PostgresError.
@@ -30,7 +30,7 @@ class PostgresTables final : public Tables {
   void begin() override;
   void commit() override;
   void rollback() noexcept override;
-  void sync() override {}
+  void make_durable() override {}
 
   std::unordered_map<std::string, std::int64_t> product_versions(
       const std::vector<std::string>& skus) override;

@@ -9,7 +9,7 @@ namespace allocation::adapters::postgres {
 
 // Tokens, and the audit trail that records their changes.
 class PostgresTokenStore final : public service_layer::TokenStore,
-                                 public service_layer::AuditTrail {
+                                 public service_layer::AuditReader {
  public:
   // Connects, creating and migrating the schema as needed.
   explicit PostgresTokenStore(const std::string& url);

@@ -2,13 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include "service_layer/thread_name.hpp"
+#include "common/thread_name.hpp"
 
 namespace allocation::adapters::sqlite {
 
 BackgroundCheckpointer::BackgroundCheckpointer(const std::string& path, Settings settings)
     : db_{path}, settings_{settings}, thread_{[this] {
-        service_layer::name_this_thread("checkpointer");
+        name_this_thread("checkpointer");
         run();
       }} {}
 

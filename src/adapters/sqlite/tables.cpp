@@ -13,7 +13,7 @@
 #include "adapters/event_json.hpp"
 #include "adapters/sqlite/schema.hpp"
 #include "adapters/table_unit_of_work.hpp"
-#include "domain/overloaded.hpp"
+#include "common/overloaded.hpp"
 #include "service_layer/errors.hpp"
 
 namespace allocation::adapters::sqlite {
@@ -89,7 +89,7 @@ void SqliteTables::rollback() noexcept {
   }
 }
 
-void SqliteTables::sync() {
+void SqliteTables::make_durable() {
   if (::fdatasync(wal_descriptor_) != 0) {
     throw service_layer::StorageUnavailable{"fdatasync of " + db_.wal_path() + ": " +
                                             std::strerror(errno)};
@@ -240,7 +240,7 @@ void SqliteTables::store_read_model_change(const ReadModelChange& change) {
 void SqliteTables::store_in_outbox(const Event& event) {
   guarded([&] {
     StatementUse insert{db_.statement("INSERT INTO outbox (event, payload) VALUES (?, ?)")};
-    insert->bind(1, event_name(event)).bind(2, to_json(event)).execute();
+    insert->bind(1, domain::name_of(event)).bind(2, to_json(event)).execute();
   });
 }
 
@@ -248,7 +248,7 @@ void SqliteTables::store_in_audit(const service_layer::Actor& actor, const Event
   guarded([&] {
     StatementUse insert{db_.statement(
         "INSERT INTO audit (token_name, request_id, action, details) VALUES (?, ?, ?, ?)")};
-    insert->bind(1, actor.token_name).bind(2, actor.request_id).bind(3, event_name(event));
+    insert->bind(1, actor.token_name).bind(2, actor.request_id).bind(3, domain::name_of(event));
     insert->bind(4, to_json(event)).execute();
   });
 }

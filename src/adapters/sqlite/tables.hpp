@@ -12,8 +12,8 @@ namespace allocation::adapters::sqlite {
 
 // The writer's tables in one SQLite file. A group is one IMMEDIATE transaction, so no other
 // connection writes between a product's version check and its update. COMMIT writes the
-// group to the WAL (synchronous=NORMAL) and sync() fdatasyncs the WAL, so the next group can
-// be written while earlier ones are made durable: the guarantee of synchronous=FULL, with one
+// group to the WAL (synchronous=NORMAL) and make_durable() fdatasyncs the WAL, so the next group
+// can be written while earlier ones are made durable: the guarantee of synchronous=FULL, with one
 // fsync for several groups. Checkpoints run in the background, not inside commits; the writer
 // only finishes one, at the start of a group, when the log is long enough to start again.
 class SqliteTables final : public Tables {
@@ -27,7 +27,7 @@ class SqliteTables final : public Tables {
   void begin() override;
   void commit() override;
   void rollback() noexcept override;
-  void sync() override;
+  void make_durable() override;
 
   std::unordered_map<std::string, std::int64_t> product_versions(
       const std::vector<std::string>& skus) override;
@@ -44,7 +44,7 @@ class SqliteTables final : public Tables {
   void keep_log_file(int restart_frames);
 
   Connection db_;
-  // Kept open for sync(): an fdatasync of the log covers every commit written to it before.
+  // Kept open for make_durable(): an fdatasync of the log covers every commit written to it before.
   int wal_descriptor_ = -1;
   BackgroundCheckpointer checkpointer_;
 };

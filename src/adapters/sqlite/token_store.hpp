@@ -8,7 +8,7 @@
 namespace allocation::adapters::sqlite {
 
 // Tokens, and the audit trail that records their changes.
-class SqliteTokenStore final : public service_layer::TokenStore, public service_layer::AuditTrail {
+class SqliteTokenStore final : public service_layer::TokenStore, public service_layer::AuditReader {
  public:
   // Opens the database, creating and migrating the schema as needed.
   explicit SqliteTokenStore(const std::string& path);

@@ -23,11 +23,11 @@
 #include <random>
 #include <vector>
 
-#include "domain/overloaded.hpp"
+#include "common/overloaded.hpp"
+#include "common/thread_name.hpp"
 #include "entrypoints/http/metrics.hpp"
 #include "entrypoints/http/rate_limiter.hpp"
 #include "service_layer/errors.hpp"
-#include "service_layer/thread_name.hpp"
 
 namespace allocation::entrypoints::http {
 
@@ -113,22 +113,22 @@ auto async_handle(service_layer::GroupCommitter& committer, domain::Command comm
 }
 
 awaitable<std::vector<service_layer::AllocationView>> query_allocations(
-    service_layer::ReadModel& read_model, std::string orderid) {
+    service_layer::ReadModelReader& read_model, std::string orderid) {
   co_return read_model.allocations_for_order(orderid);
 }
 
-awaitable<std::vector<service_layer::BatchView>> query_batches(service_layer::ReadModel& read_model,
-                                                               std::string sku) {
+awaitable<std::vector<service_layer::BatchView>> query_batches(
+    service_layer::ReadModelReader& read_model, std::string sku) {
   co_return read_model.batches_for_sku(sku);
 }
 
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(service_layer::GroupCommitter& commands, service_layer::ReadModel& read_model,
+  Impl(service_layer::GroupCommitter& commands, service_layer::ReadModelReader& read_model,
        ServerSettings settings)
       : commands{commands}, read_model{read_model}, settings{std::move(settings)} {
-    asio::post(reader, [] { service_layer::name_this_thread("reader"); });
+    asio::post(reader, [] { name_this_thread("reader"); });
   }
 
   struct Connection {
@@ -137,7 +137,7 @@ struct HttpServer::Impl {
   };
 
   service_layer::GroupCommitter& commands;
-  service_layer::ReadModel& read_model;
+  service_layer::ReadModelReader& read_model;
   ServerSettings settings;
   RateLimiter rate_limiter{settings.token_requests_per_second_max};
   asio::io_context io{1};
@@ -524,7 +524,7 @@ void HttpServer::Impl::shut_down() {
 }
 
 HttpServer::HttpServer(service_layer::GroupCommitter& commands,
-                       service_layer::ReadModel& read_model, ServerSettings settings)
+                       service_layer::ReadModelReader& read_model, ServerSettings settings)
     : impl_{std::make_unique<Impl>(commands, read_model, std::move(settings))} {
   impl_->bind();
 }

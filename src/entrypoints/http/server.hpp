@@ -52,7 +52,7 @@ class HttpServer {
  public:
   // Binds the listening socket; throws ListenError naming the address and the reason, also
   // when asked to listen beyond loopback without authentication.
-  HttpServer(service_layer::GroupCommitter& commands, service_layer::ReadModel& read_model,
+  HttpServer(service_layer::GroupCommitter& commands, service_layer::ReadModelReader& read_model,
              ServerSettings settings);
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

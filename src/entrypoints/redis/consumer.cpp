@@ -7,8 +7,8 @@
 #include <chrono>
 #include <memory>
 
+#include "common/thread_name.hpp"
 #include "entrypoints/http/request_decoding.hpp"
-#include "service_layer/thread_name.hpp"
 
 namespace allocation::entrypoints::redis {
 
@@ -30,7 +30,7 @@ constexpr std::chrono::milliseconds backoff_max{5000};
 RedisConsumer::RedisConsumer(std::string host, std::uint16_t port,
                              service_layer::GroupCommitter& commands)
     : host_{std::move(host)}, port_{port}, commands_{commands}, thread_{[this] {
-        service_layer::name_this_thread("redis-consumer");
+        name_this_thread("redis-consumer");
         run();
       }} {}
 

@@ -1,4 +1,4 @@
-#include "adapters/sqlite/read_model.hpp"
+#include "adapters/sqlite/read_model_reader.hpp"
 
 #include "service_layer/errors.hpp"
 
@@ -7,7 +7,7 @@ namespace allocation::adapters::sqlite {
 using service_layer::AllocationView;
 using service_layer::BatchView;
 
-std::vector<AllocationView> SqliteReadModel::allocations_for_order(std::string_view orderid) {
+std::vector<AllocationView> SqliteReadModelReader::allocations_for_order(std::string_view orderid) {
   try {
     StatementUse select{
         db_.statement("SELECT sku, batchref FROM allocations_view WHERE orderid = ? ORDER BY id")};
@@ -20,7 +20,7 @@ std::vector<AllocationView> SqliteReadModel::allocations_for_order(std::string_v
   }
 }
 
-std::vector<BatchView> SqliteReadModel::batches_for_sku(std::string_view sku) {
+std::vector<BatchView> SqliteReadModelReader::batches_for_sku(std::string_view sku) {
   try {
     StatementUse select{db_.statement(
         "SELECT reference, eta, purchased_quantity, available_quantity FROM batches_view "

@@ -9,9 +9,9 @@ namespace allocation::adapters::sqlite {
 
 // Answers queries from the read-model tables on a connection of its own, so that reads run
 // beside the writer (WAL) and always see the last durable group.
-class SqliteReadModel final : public service_layer::ReadModel {
+class SqliteReadModelReader final : public service_layer::ReadModelReader {
  public:
-  explicit SqliteReadModel(const std::string& path) : db_{path} {}
+  explicit SqliteReadModelReader(const std::string& path) : db_{path} {}
 
   std::vector<service_layer::AllocationView> allocations_for_order(
       std::string_view orderid) override;

@@ -1,4 +1,4 @@
-#include "adapters/postgres/outbox_store.hpp"
+#include "adapters/postgres/outbox_reader.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -6,7 +6,7 @@
 
 namespace allocation::adapters::postgres {
 
-std::vector<service_layer::OutboxEntry> PostgresOutboxStore::undelivered(
+std::vector<service_layer::OutboxEntry> PostgresOutboxReader::undelivered(
     std::string_view event_name, std::size_t limit) {
   if (!relaying_ || db_.lost()) {
     db_.ensure_connected();
@@ -31,7 +31,7 @@ std::vector<service_layer::OutboxEntry> PostgresOutboxStore::undelivered(
   return entries;
 }
 
-void PostgresOutboxStore::mark_delivered(const std::vector<std::int64_t>& ids) {
+void PostgresOutboxReader::mark_delivered(const std::vector<std::int64_t>& ids) {
   std::string array = "{";
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (i > 0) array += ',';

@@ -1,4 +1,4 @@
-#include "adapters/sqlite/outbox_store.hpp"
+#include "adapters/sqlite/outbox_reader.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -6,8 +6,8 @@
 
 namespace allocation::adapters::sqlite {
 
-std::vector<service_layer::OutboxEntry> SqliteOutboxStore::undelivered(std::string_view event_name,
-                                                                       std::size_t limit) {
+std::vector<service_layer::OutboxEntry> SqliteOutboxReader::undelivered(std::string_view event_name,
+                                                                        std::size_t limit) {
   StatementUse select{db_.statement(
       "SELECT id, payload FROM outbox WHERE event = ? AND delivered_at IS NULL ORDER BY id "
       "LIMIT ?")};
@@ -24,7 +24,7 @@ std::vector<service_layer::OutboxEntry> SqliteOutboxStore::undelivered(std::stri
   return entries;
 }
 
-void SqliteOutboxStore::mark_delivered(const std::vector<std::int64_t>& ids) {
+void SqliteOutboxReader::mark_delivered(const std::vector<std::int64_t>& ids) {
   db_.run("BEGIN IMMEDIATE");
   try {
     for (std::int64_t id : ids) {

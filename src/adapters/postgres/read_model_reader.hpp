@@ -8,9 +8,9 @@
 namespace allocation::adapters::postgres {
 
 // Answers queries from the read-model tables on a connection of its own.
-class PostgresReadModel final : public service_layer::ReadModel {
+class PostgresReadModelReader final : public service_layer::ReadModelReader {
  public:
-  explicit PostgresReadModel(const std::string& url) : db_{url} {}
+  explicit PostgresReadModelReader(const std::string& url) : db_{url} {}
 
   std::vector<service_layer::AllocationView> allocations_for_order(
       std::string_view orderid) override;

@@ -1,4 +1,4 @@
-#include "adapters/postgres/read_model.hpp"
+#include "adapters/postgres/read_model_reader.hpp"
 
 #include "service_layer/errors.hpp"
 
@@ -7,7 +7,8 @@ namespace allocation::adapters::postgres {
 using service_layer::AllocationView;
 using service_layer::BatchView;
 
-std::vector<AllocationView> PostgresReadModel::allocations_for_order(std::string_view orderid) {
+std::vector<AllocationView> PostgresReadModelReader::allocations_for_order(
+    std::string_view orderid) {
   try {
     Result result = run_reconnecting(db_, [&] {
       return db_.run("SELECT sku, batchref FROM allocations_view WHERE orderid = $1 ORDER BY id",
@@ -23,7 +24,7 @@ std::vector<AllocationView> PostgresReadModel::allocations_for_order(std::string
   }
 }
 
-std::vector<BatchView> PostgresReadModel::batches_for_sku(std::string_view sku) {
+std::vector<BatchView> PostgresReadModelReader::batches_for_sku(std::string_view sku) {
   try {
     Result result = run_reconnecting(db_, [&] {
       return db_.run(
