@@ -167,7 +167,7 @@ std::unique_ptr<service_layer::TokenStore> open_token_store(const std::string& d
   return open_token_database<service_layer::TokenStore>(database_url);
 }
 
-std::unique_ptr<service_layer::AuditReader> open_audit_trail(const std::string& database_url) {
+std::unique_ptr<service_layer::AuditReader> open_audit_reader(const std::string& database_url) {
   return open_token_database<service_layer::AuditReader>(database_url);
 }
 
@@ -182,6 +182,14 @@ std::string create_token(service_layer::TokenStore& store, const std::string& na
 }
 
 Service::~Service() { committer_->stop(); }
+
+entrypoints::http::ServiceFigures Service::figures() const {
+  entrypoints::http::ServiceFigures figures{
+      committer_->statistics(), bus_->failed_event_handlers(), {}, std::nullopt};
+  for (const auto& relay : relays_)
+    figures.deliveries.push_back({relay->event_name(), relay->delivered()});
+  return figures;
+}
 
 void Service::stop() {
   committer_->stop();

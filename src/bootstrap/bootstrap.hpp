@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "entrypoints/http/metrics.hpp"
 #include "service_layer/group_committer.hpp"
 #include "service_layer/identity.hpp"
 #include "service_layer/message_bus.hpp"
@@ -84,6 +85,9 @@ class Service {
   // Null when authentication is off.
   const service_layer::Authenticator* authenticator() const { return authenticator_.get(); }
 
+  // Thread-safe.
+  [[nodiscard]] entrypoints::http::ServiceFigures figures() const;
+
   // Handles what was already submitted, then stops taking commands.
   void stop();
 
@@ -99,7 +103,7 @@ class Service {
 // API tokens, and the audit trail, in the database of `database_url` (created and migrated as
 // needed). Each throws InvalidConfiguration naming the problem.
 std::unique_ptr<service_layer::TokenStore> open_token_store(const std::string& database_url);
-std::unique_ptr<service_layer::AuditReader> open_audit_trail(const std::string& database_url);
+std::unique_ptr<service_layer::AuditReader> open_audit_reader(const std::string& database_url);
 // Stores a new token's hash and returns the token, which is not kept anywhere.
 std::string create_token(service_layer::TokenStore& store, const std::string& name,
                          service_layer::Role role, const service_layer::Actor& actor);

@@ -54,6 +54,7 @@ class OutboxRelay {
   OutboxRelay& operator=(const OutboxRelay&) = delete;
   ~OutboxRelay();
 
+  [[nodiscard]] const std::string& event_name() const { return settings_.event_name; }
   [[nodiscard]] std::uint64_t delivered() const;
 
  private:

@@ -22,8 +22,7 @@
 #include <string_view>
 #include <thread>
 
-#include "bootstrap/bootstrap.hpp"
-#include "entrypoints/http/server.hpp"
+#include "bootstrap/server.hpp"
 
 namespace {
 
@@ -35,8 +34,7 @@ using namespace allocation;
 }
 
 // The server, started once and never stopped: the process ends with the fuzzer.
-bootstrap::Service* service = nullptr;
-entrypoints::http::HttpServer* server = nullptr;
+bootstrap::Server* server = nullptr;
 
 std::uint16_t server_port() {
   static const std::uint16_t port = [] {
@@ -46,14 +44,12 @@ std::uint16_t server_port() {
     bootstrap::ServiceSettings service_settings;
     service_settings.database_url = std::string{"sqlite://"} + directory + "/allocation.db";
     spdlog::set_level(spdlog::level::off);
-    service = new bootstrap::Service{service_settings};
     entrypoints::http::ServerSettings settings;
     settings.port = 0;
     settings.header_timeout = std::chrono::milliseconds{500};
     settings.body_timeout = std::chrono::milliseconds{500};
     settings.idle_timeout = std::chrono::milliseconds{500};
-    server =
-        new entrypoints::http::HttpServer{service->commands(), service->read_model(), settings};
+    server = new bootstrap::Server{service_settings, settings};
     std::string address = server->local_address();
     std::uint16_t bound = 0;
     std::string_view port_text = std::string_view{address}.substr(address.rfind(':') + 1);

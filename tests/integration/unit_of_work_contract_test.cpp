@@ -172,7 +172,7 @@ TEST_P(UnitOfWorkContract, ChangesOfStockAndTokensAreAuditedWithWhoMadeThem) {
   bootstrap::create_token(*tokens, "shop", Role::allocator, Actor{"", "cli:root"});
   tokens->revoke("shop", Actor{"", "cli:root"});
 
-  auto entries = bootstrap::open_audit_trail(database->url())->recent(10);
+  auto entries = bootstrap::open_audit_reader(database->url())->recent(10);
   ASSERT_EQ(entries.size(), 4U);
   auto summary = [](const AuditEntry& entry) {
     return entry.token_name + " " + entry.request_id + " " + entry.action + " " + entry.details;
@@ -186,7 +186,7 @@ TEST_P(UnitOfWorkContract, ChangesOfStockAndTokensAreAuditedWithWhoMadeThem) {
             " cli:root TokenCreated {\"name\":\"shop\",\"role\":\"allocator\"}");
   EXPECT_EQ(summary(entries[3]), " cli:root TokenRevoked {\"name\":\"shop\"}");
   EXPECT_FALSE(entries[0].at.empty());
-  EXPECT_EQ(bootstrap::open_audit_trail(database->url())->recent(1)[0].action, "TokenRevoked");
+  EXPECT_EQ(bootstrap::open_audit_reader(database->url())->recent(1)[0].action, "TokenRevoked");
 }
 
 TEST_P(UnitOfWorkContract, TheAuditTrailCannotBeRewritten) {

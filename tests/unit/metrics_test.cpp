@@ -9,6 +9,7 @@
 
 using allocation::entrypoints::http::HttpStatistics;
 using allocation::entrypoints::http::prometheus_text;
+using allocation::entrypoints::http::ServiceFigures;
 using allocation::service_layer::GroupCommitter;
 using allocation::service_layer::Histogram;
 
@@ -34,7 +35,8 @@ TEST(Histogram, CountsAValueUnderTheFirstBoundItDoesNotExceed) {
 }
 
 TEST(Metrics, AreInThePrometheusTextFormat) {
-  GroupCommitter::Statistics writer;
+  ServiceFigures service;
+  GroupCommitter::Statistics& writer = service.writer;
   writer.commands_committed = 7;
   writer.commands_waiting = 2;
   writer.sync_seconds.observe(0.0015);
@@ -43,7 +45,7 @@ TEST(Metrics, AreInThePrometheusTextFormat) {
   http.responses_by_class[1] = 9;
   http.responses_by_class[3] = 1;
 
-  auto text = prometheus_text(writer, http);
+  auto text = prometheus_text(service, http);
 
   EXPECT_TRUE(has_line(text, "# TYPE allocation_commands_committed_total counter"));
   EXPECT_TRUE(has_line(text, "allocation_commands_committed_total 7"));
@@ -60,4 +62,32 @@ TEST(Metrics, AreInThePrometheusTextFormat) {
   EXPECT_TRUE(has_line(text, "allocation_http_responses_total{code=\"2xx\"} 9"));
   EXPECT_TRUE(has_line(text, "allocation_http_responses_total{code=\"4xx\"} 1"));
   EXPECT_TRUE(text.ends_with("\n"));
+}
+
+TEST(Metrics, ShowEventDeliveryAndConsumption) {
+  ServiceFigures service;
+  service.failed_event_handlers = 2;
+  service.deliveries = {{"Allocated", 5}, {"OutOfStock", 1}};
+  service.consumed = ServiceFigures::Consumption{.received = 4, .malformed = 1, .rejected = 2};
+
+  auto text = prometheus_text(service, {});
+
+  EXPECT_TRUE(has_line(text, "allocation_event_handler_failures_total 2"));
+  EXPECT_TRUE(has_line(text, "allocation_events_delivered_total{event=\"Allocated\"} 5"));
+  EXPECT_TRUE(has_line(text, "allocation_events_delivered_total{event=\"OutOfStock\"} 1"));
+  EXPECT_TRUE(has_line(text,
+                       "allocation_messages_consumed_total{channel=\"change_batch_quantity\","
+                       "outcome=\"received\"} 4"));
+  EXPECT_TRUE(has_line(text,
+                       "allocation_messages_consumed_total{channel=\"change_batch_quantity\","
+                       "outcome=\"malformed\"} 1"));
+  EXPECT_TRUE(has_line(text,
+                       "allocation_messages_consumed_total{channel=\"change_batch_quantity\","
+                       "outcome=\"rejected\"} 2"));
+}
+
+TEST(Metrics, LeaveOutConsumptionWhenNothingIsConsumed) {
+  auto text = prometheus_text(ServiceFigures{}, {});
+  EXPECT_EQ(text.find("allocation_messages_consumed_total"), std::string::npos);
+  EXPECT_TRUE(has_line(text, "allocation_event_handler_failures_total 0"));
 }

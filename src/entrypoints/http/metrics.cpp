@@ -38,10 +38,35 @@ void histogram(Buffer& out, std::string_view name, std::string_view help,
                  name, counts.back(), name, histogram.sum(), name, histogram.count());
 }
 
+void delivery(Buffer& out, const ServiceFigures& service) {
+  counter(out, "allocation_event_handler_failures_total",
+          "Event handlers that failed; the command that raised the event was not failed.",
+          service.failed_event_handlers);
+  header(out, "allocation_events_delivered_total", "counter",
+         "Events the outbox relay delivered to their destination, by event.");
+  for (const auto& relay : service.deliveries) {
+    fmt::format_to(std::back_inserter(out),
+                   "allocation_events_delivered_total{{event=\"{}\"}} {}\n", relay.event,
+                   relay.delivered);
+  }
+  if (!service.consumed) return;
+  header(out, "allocation_messages_consumed_total", "counter",
+         "Messages read from the change_batch_quantity channel, by outcome: received, "
+         "malformed (skipped) and rejected (the command failed).");
+  for (auto [outcome, count] : {std::pair{"received", service.consumed->received},
+                                std::pair{"malformed", service.consumed->malformed},
+                                std::pair{"rejected", service.consumed->rejected}}) {
+    fmt::format_to(std::back_inserter(out),
+                   "allocation_messages_consumed_total{{channel=\"change_batch_quantity\","
+                   "outcome=\"{}\"}} {}\n",
+                   outcome, count);
+  }
+}
+
 }  // namespace
 
-std::string prometheus_text(const service_layer::GroupCommitter::Statistics& writer,
-                            const HttpStatistics& http) {
+std::string prometheus_text(const ServiceFigures& service, const HttpStatistics& http) {
+  const auto& writer = service.writer;
   Buffer out;
   counter(out, "allocation_commands_committed_total",
           "Commands handled in a group that was stored.", writer.commands_committed);
@@ -71,6 +96,7 @@ std::string prometheus_text(const service_layer::GroupCommitter::Statistics& wri
     fmt::format_to(std::back_inserter(out), "allocation_http_responses_total{{code=\"{}xx\"}} {}\n",
                    i + 1, http.responses_by_class[i]);
   }
+  delivery(out, service);
   return fmt::to_string(out);
 }
 

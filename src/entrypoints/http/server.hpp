@@ -3,10 +3,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "entrypoints/http/metrics.hpp"
 #include "entrypoints/http/request_decoding.hpp"
 #include "service_layer/group_committer.hpp"
 #include "service_layer/identity.hpp"
@@ -46,14 +48,24 @@ class ListenError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The HTTP API on one event-loop thread, with queries answered on a reader thread of its
-// own and commands handed to the group committer; the loop itself never waits on storage.
+// What the server serves.
+struct ServicePorts {
+  service_layer::GroupCommitter& commands;
+  // Used from the server's reader thread only.
+  service_layer::ReadModelReader& read_model;
+  // The service's figures for `GET /metrics`, beside the server's own; thread-safe.
+  std::function<ServiceFigures()> figures;
+};
+
+// The HTTP API's connections on one event-loop thread: reading each request under the
+// limits, keep-alive, shutdown. What a request asks is answered by a RequestHandler, with
+// queries on a reader thread of the server's own and commands handed to the group committer;
+// the loop itself never waits on storage.
 class HttpServer {
  public:
   // Binds the listening socket; throws ListenError naming the address and the reason, also
   // when asked to listen beyond loopback without authentication.
-  HttpServer(service_layer::GroupCommitter& commands, service_layer::ReadModelReader& read_model,
-             ServerSettings settings);
+  HttpServer(ServicePorts service, ServerSettings settings);
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
   ~HttpServer();

@@ -1,0 +1,35 @@
+#include "bootstrap/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace allocation::bootstrap {
+
+Server::Server(const ServiceSettings& service, entrypoints::http::ServerSettings http)
+    : service_{service} {
+  http.authenticator = service_.authenticator();
+  http_ = std::make_unique<entrypoints::http::HttpServer>(
+      entrypoints::http::ServicePorts{service_.commands(), service_.read_model(),
+                                      [this] { return figures(); }},
+      std::move(http));
+  if (service.redis)
+    consumer_.emplace(service.redis->host, service.redis->port, service_.commands());
+}
+
+Server::~Server() = default;
+
+void Server::run() {
+  http_->run();
+  consumer_.reset();
+  service_.stop();
+}
+
+entrypoints::http::ServiceFigures Server::figures() const {
+  entrypoints::http::ServiceFigures figures = service_.figures();
+  if (consumer_) {
+    auto consumed = consumer_->statistics();
+    figures.consumed = {consumed.received, consumed.malformed, consumed.rejected};
+  }
+  return figures;
+}
+
+}  // namespace allocation::bootstrap

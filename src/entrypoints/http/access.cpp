@@ -1,0 +1,53 @@
+#include "entrypoints/http/access.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace allocation::entrypoints::http {
+
+namespace {
+
+Response unauthorized(std::string_view message) {
+  return message_response(Status::unauthorized, message).with_header("WWW-Authenticate", "Bearer");
+}
+
+}  // namespace
+
+std::variant<std::optional<service_layer::Identity>, Response> Access::admit(
+    std::string_view authorization) {
+  if (authenticator_ == nullptr) return std::nullopt;
+  if (authorization.empty()) {
+    return unauthorized("authentication required: send Authorization: Bearer <token>");
+  }
+  constexpr std::string_view scheme = "Bearer ";
+  if (!authorization.starts_with(scheme)) {
+    return unauthorized("unsupported authorization scheme: send Authorization: Bearer <token>");
+  }
+  auto identity = authenticator_->authenticate(authorization.substr(scheme.size()));
+  if (!identity) return unauthorized("invalid or revoked token");
+  auto wait = rate_limiter_.admit(identity->name, RateLimiter::Clock::now());
+  if (wait > RateLimiter::Clock::duration::zero()) {
+    auto seconds = std::to_string(std::chrono::ceil<std::chrono::seconds>(wait).count());
+    return message_response(
+               Status::too_many_requests,
+               "token " + identity->name + " is over its limit of " +
+                   std::to_string(static_cast<std::int64_t>(token_requests_per_second_max_)) +
+                   " requests a second; retry after " + seconds + " s")
+        .with_header("Retry-After", seconds);
+  }
+  return identity;
+}
+
+std::optional<Response> Access::refusal(const std::optional<service_layer::Identity>& identity,
+                                        service_layer::Role needed, std::string_view method,
+                                        std::string_view path) {
+  if (!identity || identity->role >= needed) return std::nullopt;
+  return message_response(Status::forbidden,
+                          "a token of role " +
+                              std::string{service_layer::role_name(identity->role)} + " may not " +
+                              std::string{method} + " " + std::string{path} + "; it needs role " +
+                              std::string{service_layer::role_name(needed)});
+}
+
+}  // namespace allocation::entrypoints::http

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "entrypoints/http/access.hpp"
+#include "entrypoints/http/request_decoding.hpp"
+#include "entrypoints/http/route_table.hpp"
+
+namespace allocation::entrypoints::http {
+
+// A request as read from a connection, valid only during RequestHandler::handle.
+struct HttpRequest {
+  std::string_view method;
+  std::string_view target;
+  std::string_view authorization;
+  std::optional<std::string_view> request_id;  // X-Request-Id, when the client sent one
+  std::string_view body;
+};
+
+// Everything between reading a request and writing its response, knowing no socket: the
+// request id, authentication and rate limits, the route, the role, the handler. Used from the
+// event loop's thread.
+class RequestHandler {
+ public:
+  RequestHandler(RouteTable routes, Access access, InputLimits input);
+
+  // Answers through `respond`, once, from any thread; the response names the request's id
+  // in X-Request-Id.
+  void handle(const HttpRequest& request, Respond respond);
+
+  [[nodiscard]] const RouteTable& routes() const { return routes_; }
+
+ private:
+  void route(const HttpRequest& request, service_layer::Actor actor,
+             const std::optional<service_layer::Identity>& identity, Respond respond);
+
+  RouteTable routes_;
+  Access access_;
+  InputLimits input_;
+  // Makes request ids unique across restarts and processes.
+  std::string request_id_prefix_;
+  std::uint64_t requests_received_ = 0;
+};
+
+}  // namespace allocation::entrypoints::http

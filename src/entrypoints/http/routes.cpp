@@ -1,0 +1,114 @@
+#include "entrypoints/http/routes.hpp"
+
+#include <boost/json.hpp>
+#include <memory>
+
+namespace allocation::entrypoints::http {
+
+namespace json = boost::json;
+using service_layer::Role;
+
+namespace {
+
+// Decodes the body into a command, hands it to the writer, and answers `success` once the
+// change is durable.
+template <class Command>
+Handler command_route(const ApiPorts& ports,
+                      Decoded<Command> (*decode)(std::string_view, const InputLimits&),
+                      Status success) {
+  return [ports, decode, success](const RouteRequest& request, Respond respond) {
+    auto decoded = decode(request.body, ports.input);
+    if (const auto* invalid = std::get_if<InvalidInput>(&decoded)) {
+      return respond(invalid_input_response(*invalid));
+    }
+    ports.commands.submit(
+        std::move(std::get<Command>(decoded)),
+        [respond = std::move(respond), success](service_layer::Outcome outcome) {
+          if (const auto* rejection = std::get_if<service_layer::Rejection>(&outcome)) {
+            return respond(rejection_response(*rejection));
+          }
+          respond(text_response(success, "OK"));
+        },
+        request.actor);
+  };
+}
+
+// Checks the path's identifier, then runs `answer` with the read model where queries run.
+template <class Answer>
+Handler query_route(const ApiPorts& ports, std::string_view identifier_name, Answer answer) {
+  return [ports, identifier_name, answer](const RouteRequest& request, Respond respond) {
+    auto checked = decode_identifier(identifier_name, request.parameters.at(0), ports.input);
+    if (const auto* invalid = std::get_if<InvalidInput>(&checked)) {
+      return respond(invalid_input_response(*invalid));
+    }
+    ports.query([identifier = std::get<std::string>(std::move(checked)), answer,
+                 respond = std::move(respond)](service_layer::ReadModelReader& read_model) {
+      try {
+        respond(answer(read_model, identifier));
+      } catch (const service_layer::ServiceError& error) {
+        respond(rejection_response({error.kind(), error.what()}));
+      }
+    });
+  };
+}
+
+Response allocations_of_order(service_layer::ReadModelReader& read_model,
+                              const std::string& orderid) {
+  auto rows = read_model.allocations_for_order(orderid);
+  if (rows.empty()) return text_response(Status::not_found, "not found");
+  json::array body;
+  body.reserve(rows.size());
+  for (const auto& row : rows) {
+    body.push_back(json::object{{"sku", row.sku}, {"batchref", row.batchref}});
+  }
+  return json_response(Status::ok, json::serialize(body));
+}
+
+Response batches_of_product(service_layer::ReadModelReader& read_model, const std::string& sku) {
+  auto rows = read_model.batches_for_sku(sku);
+  if (rows.empty()) return message_response(Status::not_found, "Unknown sku " + sku);
+  json::array batches;
+  batches.reserve(rows.size());
+  for (const auto& row : rows) {
+    json::value eta = nullptr;
+    if (row.eta) eta = json::string{*row.eta};
+    batches.push_back(json::object{{"ref", row.reference},
+                                   {"eta", eta},
+                                   {"purchased", row.purchased_quantity},
+                                   {"available", row.available_quantity}});
+  }
+  return json_response(Status::ok,
+                       json::serialize(json::object{{"sku", sku}, {"batches", batches}}));
+}
+
+void health(const RouteRequest& /*request*/, const Respond& respond) {
+  respond(json_response(Status::ok, R"({"status":"ok"})"));
+}
+
+Handler metrics_route(const ApiPorts& ports) {
+  return [ports](const RouteRequest&, const Respond& respond) {
+    Response response{
+        Status::ok, "text/plain; version=0.0.4; charset=utf-8", ports.metrics_text(), {}};
+    respond(std::move(response));
+  };
+}
+
+}  // namespace
+
+RouteTable api_routes(const ApiPorts& ports) {
+  return RouteTable{{
+      {"POST", "/add_batch", Role::admin,
+       command_route(ports, decode_create_batch, Status::created)},
+      {"POST", "/allocate", Role::allocator,
+       command_route(ports, decode_allocate, Status::accepted)},
+      {"POST", "/change_batch_quantity", Role::admin,
+       command_route(ports, decode_change_batch_quantity, Status::ok)},
+      {"GET", "/allocations/{orderid}", Role::reader,
+       query_route(ports, "orderid", allocations_of_order)},
+      {"GET", "/products/{sku}", Role::reader, query_route(ports, "sku", batches_of_product)},
+      {"GET", "/healthz", Role::reader, health},
+      {"GET", "/metrics", Role::reader, metrics_route(ports)},
+  }};
+}
+
+}  // namespace allocation::entrypoints::http

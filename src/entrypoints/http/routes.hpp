@@ -1,0 +1,26 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "entrypoints/http/request_decoding.hpp"
+#include "entrypoints/http/route_table.hpp"
+#include "service_layer/group_committer.hpp"
+#include "service_layer/read_model.hpp"
+
+namespace allocation::entrypoints::http {
+
+// What the API's handlers reach; each handler keeps a copy.
+struct ApiPorts {
+  service_layer::GroupCommitter& commands;
+  // Runs a query where it may wait on storage: never on the event loop.
+  std::function<void(std::function<void(service_layer::ReadModelReader&)>)> query;
+  // The `GET /metrics` text.
+  std::function<std::string()> metrics_text;
+  InputLimits input;
+};
+
+// Every route of the HTTP API: one line each, with its handler beside it in routes.cpp.
+RouteTable api_routes(const ApiPorts& ports);
+
+}  // namespace allocation::entrypoints::http

@@ -1,0 +1,160 @@
+// The HTTP API without a socket: the route table, and requests through the RequestHandler
+// that the server hands each request it reads.
+#include "entrypoints/http/routes.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <map>
+#include <tuple>
+
+#include "entrypoints/http/request_handler.hpp"
+#include "fakes/fake_unit_of_work.hpp"
+#include "service_layer/message_bus.hpp"
+
+namespace allocation::entrypoints::http {
+namespace {
+
+using service_layer::Identity;
+using service_layer::Role;
+
+class FakeAuthenticator final : public service_layer::Authenticator {
+ public:
+  std::optional<Identity> authenticate(std::string_view bearer_token) const override {
+    auto found = identities_.find(std::string{bearer_token});
+    if (found == identities_.end()) return std::nullopt;
+    return found->second;
+  }
+
+ private:
+  std::map<std::string, Identity> identities_{{"reader-token", {"dashboard", Role::reader}},
+                                              {"allocator-token", {"shop", Role::allocator}},
+                                              {"admin-token", {"erp", Role::admin}}};
+};
+
+class RoutesTest : public ::testing::Test {
+ protected:
+  ApiPorts ports() {
+    return {committer,
+            [this](std::function<void(service_layer::ReadModelReader&)> query) { query(uow); },
+            [] { return std::string{"allocation_up 1\n"}; },
+            {}};
+  }
+
+  // The response to `method target` with `body`, as `token` (none: no Authorization).
+  Response request(std::string_view method, std::string_view target, std::string_view body = "",
+                   std::string_view token = "admin-token") {
+    std::string authorization = token.empty() ? "" : "Bearer " + std::string{token};
+    std::promise<Response> responded;
+    handler.handle(HttpRequest{method, target, authorization, std::nullopt, body},
+                   [&](Response response) { responded.set_value(std::move(response)); });
+    return responded.get_future().get();
+  }
+
+  testing::FakeUnitOfWork uow;
+  service_layer::MessageBus bus{uow, service_layer::default_handlers()};
+  service_layer::GroupCommitter committer{uow, bus, {}};
+  FakeAuthenticator authenticator;
+  RequestHandler handler{api_routes(ports()), Access{&authenticator, 1000}, {}};
+};
+
+TEST_F(RoutesTest, EachRouteHasItsMethodAndTheLeastRoleThatMayUseIt) {
+  std::vector<std::tuple<std::string_view, std::string_view, Role>> routes;
+  for (const Route& route : handler.routes().routes()) {
+    routes.emplace_back(route.method, route.pattern, route.role);
+  }
+  EXPECT_EQ(routes, (std::vector<std::tuple<std::string_view, std::string_view, Role>>{
+                        {"POST", "/add_batch", Role::admin},
+                        {"POST", "/allocate", Role::allocator},
+                        {"POST", "/change_batch_quantity", Role::admin},
+                        {"GET", "/allocations/{orderid}", Role::reader},
+                        {"GET", "/products/{sku}", Role::reader},
+                        {"GET", "/healthz", Role::reader},
+                        {"GET", "/metrics", Role::reader},
+                    }));
+}
+
+TEST_F(RoutesTest, AnUnknownPathIsNotFound) {
+  for (std::string_view target : {"/", "/nope", "/healthz/extra", "/allocations", "/a/b/c"}) {
+    Response response = request("GET", target);
+    EXPECT_EQ(response.status, Status::not_found) << target;
+    EXPECT_EQ(response.body, R"({"message":"no route for GET )" + std::string{target} + R"("})");
+  }
+}
+
+TEST_F(RoutesTest, AMethodThePathDoesNotTakeIsNotAllowedAndAllowSaysWhichItTakes) {
+  Response get_add_batch = request("GET", "/add_batch");
+  EXPECT_EQ(get_add_batch.status, Status::method_not_allowed);
+  EXPECT_EQ(get_add_batch.header("Allow"), "POST");
+  EXPECT_EQ(get_add_batch.body,
+            R"({"message":"method GET is not allowed on /add_batch; use POST"})");
+  Response delete_allocations = request("DELETE", "/allocations/o1");
+  EXPECT_EQ(delete_allocations.status, Status::method_not_allowed);
+  EXPECT_EQ(delete_allocations.header("Allow"), "GET");
+  EXPECT_EQ(request("POST", "/healthz").header("Allow"), "GET");
+}
+
+TEST_F(RoutesTest, ATokenBelowARoutesRoleIsForbidden) {
+  Response response = request("POST", "/add_batch", "{}", "allocator-token");
+  EXPECT_EQ(response.status, Status::forbidden);
+  EXPECT_EQ(
+      response.body,
+      R"({"message":"a token of role allocator may not POST /add_batch; it needs role admin"})");
+  EXPECT_EQ(request("POST", "/allocate", "{}", "reader-token").status, Status::forbidden);
+  EXPECT_EQ(request("POST", "/allocate", "{}", "allocator-token").status, Status::bad_request);
+  EXPECT_EQ(request("GET", "/metrics", "", "reader-token").status, Status::ok);
+}
+
+TEST_F(RoutesTest, NoTokenOrAnUnknownOneIsUnauthorized) {
+  Response missing = request("GET", "/healthz", "", "");
+  EXPECT_EQ(missing.status, Status::unauthorized);
+  EXPECT_EQ(missing.header("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(request("GET", "/healthz", "", "stolen").status, Status::unauthorized);
+  // Authentication comes before routing: an unknown path tells a stranger nothing.
+  EXPECT_EQ(request("GET", "/nope", "", "").status, Status::unauthorized);
+}
+
+TEST_F(RoutesTest, EveryResponseNamesItsRequestId) {
+  EXPECT_FALSE(request("GET", "/healthz").header("X-Request-Id").empty());
+  EXPECT_FALSE(request("GET", "/nope").header("X-Request-Id").empty());
+  EXPECT_FALSE(request("GET", "/healthz", "", "").header("X-Request-Id").empty());
+}
+
+TEST_F(RoutesTest, CommandsAreAnsweredOnceDurableAndQueriesFromTheReadModel) {
+  EXPECT_EQ(
+      request("POST", "/add_batch", R"({"ref":"b1","sku":"LAMP","qty":10,"eta":null})").status,
+      Status::created);
+  Response allocated = request("POST", "/allocate", R"({"orderid":"o1","sku":"LAMP","qty":3})");
+  EXPECT_EQ(allocated.status, Status::accepted);
+  EXPECT_EQ(allocated.body, "OK");
+  EXPECT_GE(uow.syncs.load(), 2);
+  Response listed = request("GET", "/allocations/o1");
+  EXPECT_EQ(listed.status, Status::ok);
+  EXPECT_EQ(listed.content_type, "application/json");
+  EXPECT_EQ(listed.body, R"([{"sku":"LAMP","batchref":"b1"}])");
+  EXPECT_EQ(request("GET", "/products/LAMP").body,
+            R"({"sku":"LAMP","batches":[{"ref":"b1","eta":null,"purchased":10,"available":7}]})");
+}
+
+TEST_F(RoutesTest, FailuresAreAnsweredWithTheirStatusAndAMessage) {
+  Response unknown_sku = request("POST", "/allocate", R"({"orderid":"o1","sku":"NOPE","qty":3})");
+  EXPECT_EQ(unknown_sku.status, Status::bad_request);
+  EXPECT_EQ(unknown_sku.body, R"({"message":"Invalid sku NOPE"})");
+  EXPECT_EQ(request("POST", "/change_batch_quantity", R"({"ref":"nope","qty":1})").status,
+            Status::not_found);
+  EXPECT_EQ(request("POST", "/allocate", "not json").status, Status::bad_request);
+  EXPECT_EQ(request("GET", "/allocations/unknown").status, Status::not_found);
+  EXPECT_EQ(request("GET", "/allocations/unknown").body, "not found");
+  EXPECT_EQ(request("GET", "/products/NOPE").body, R"({"message":"Unknown sku NOPE"})");
+}
+
+TEST_F(RoutesTest, HealthAndMetricsAnswerFromMemory) {
+  Response health = request("GET", "/healthz");
+  EXPECT_EQ(health.body, R"({"status":"ok"})");
+  Response metrics = request("GET", "/metrics");
+  EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(metrics.body, "allocation_up 1\n");
+}
+
+}  // namespace
+}  // namespace allocation::entrypoints::http
