@@ -61,6 +61,14 @@ std::optional<std::string> Result::optional_text(int row, int column) const {
   return text(row, column);
 }
 
+std::string ResultRow::text(int column) const { return result_.text(row_, column); }
+
+std::optional<std::string> ResultRow::optional_text(int column) const {
+  return result_.optional_text(row_, column);
+}
+
+std::int64_t ResultRow::int64(int column) const { return result_.int64(row_, column); }
+
 std::int64_t Result::int64(int row, int column) const {
   std::string value = text(row, column);
   std::int64_t number = 0;

@@ -26,9 +26,33 @@ class PostgresError : public std::runtime_error {
   std::string sqlstate_;
 };
 
+class Result;
+
+// One row of a result, as the mappings of adapters/rows.hpp read it.
+class ResultRow {
+ public:
+  ResultRow(const Result& result, int row) : result_{result}, row_{row} {}
+  [[nodiscard]] std::string text(int column) const;
+  [[nodiscard]] std::optional<std::string> optional_text(int column) const;
+  [[nodiscard]] std::int64_t int64(int column) const;
+
+ private:
+  const Result& result_;
+  int row_;
+};
+
 class Result {
  public:
   explicit Result(pg_result* result);
+  [[nodiscard]] ResultRow row(int row) const { return {*this, row}; }
+  // Each row through `map`, e.g. a mapping of adapters/rows.hpp.
+  template <class Map>
+  [[nodiscard]] auto rows_as(Map&& map) const {
+    std::vector<decltype(map(row(0)))> mapped;
+    mapped.reserve(static_cast<std::size_t>(rows()));
+    for (int i = 0; i < rows(); ++i) mapped.push_back(map(row(i)));
+    return mapped;
+  }
   [[nodiscard]] int rows() const;
   [[nodiscard]] std::int64_t affected_rows() const;
   [[nodiscard]] bool is_null(int row, int column) const;

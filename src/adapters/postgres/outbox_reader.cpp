@@ -1,8 +1,7 @@
 #include "adapters/postgres/outbox_reader.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include "adapters/event_json.hpp"
+#include "adapters/postgres/statements.hpp"
+#include "adapters/rows.hpp"
 
 namespace allocation::adapters::postgres {
 
@@ -10,23 +9,16 @@ std::vector<service_layer::OutboxEntry> PostgresOutboxReader::undelivered(
     std::string_view event_name, std::size_t limit) {
   if (!relaying_ || db_.lost()) {
     db_.ensure_connected();
-    relaying_ =
-        db_.run("SELECT pg_try_advisory_lock(4711, hashtext($1))", {std::string{event_name}})
-            .text(0, 0) == "t";
+    relaying_ = db_.run(sql::try_relay_lock,
+                        {std::to_string(sql::advisory_lock_space), std::string{event_name}})
+                    .text(0, 0) == "t";
     if (!relaying_) return {};
   }
-  Result rows = db_.run(
-      "SELECT id, payload FROM outbox WHERE event = $1 AND delivered_at IS NULL ORDER BY id "
-      "LIMIT $2",
-      {std::string{event_name}, std::to_string(limit)});
+  Result rows = db_.run(sql::select_undelivered, {std::string{event_name}, std::to_string(limit)});
   std::vector<service_layer::OutboxEntry> entries;
   for (int row = 0; row < rows.rows(); ++row) {
-    auto event = event_from_json(event_name, rows.text(row, 1));
-    if (!event) {
-      spdlog::error("msg=\"outbox entry unreadable; skipped\" outbox_id={}", rows.int64(row, 0));
-      continue;
-    }
-    entries.push_back({rows.int64(row, 0), std::move(*event)});
+    if (auto entry = outbox_entry_of(event_name, rows.row(row)))
+      entries.push_back(std::move(*entry));
   }
   return entries;
 }
@@ -38,7 +30,7 @@ void PostgresOutboxReader::mark_delivered(const std::vector<std::int64_t>& ids) 
     array += std::to_string(ids[i]);
   }
   array += '}';
-  db_.run("UPDATE outbox SET delivered_at = now() WHERE id = ANY($1::bigint[])", {array});
+  db_.run(sql::mark_delivered, {array});
 }
 
 }  // namespace allocation::adapters::postgres

@@ -1,5 +1,7 @@
 #include "adapters/postgres/read_model_reader.hpp"
 
+#include "adapters/postgres/statements.hpp"
+#include "adapters/rows.hpp"
 #include "service_layer/errors.hpp"
 
 namespace allocation::adapters::postgres {
@@ -11,14 +13,9 @@ std::vector<AllocationView> PostgresReadModelReader::allocations_for_order(
     std::string_view orderid) {
   try {
     Result result = run_reconnecting(db_, [&] {
-      return db_.run("SELECT sku, batchref FROM allocations_view WHERE orderid = $1 ORDER BY id",
-                     {std::string{orderid}});
+      return db_.run(sql::select_allocations_view_of_order, {std::string{orderid}});
     });
-    std::vector<AllocationView> rows;
-    for (int row = 0; row < result.rows(); ++row) {
-      rows.push_back(AllocationView{result.text(row, 0), result.text(row, 1)});
-    }
-    return rows;
+    return result.rows_as([](const ResultRow& row) { return allocation_view_of(row); });
   } catch (const PostgresError& error) {
     throw service_layer::StorageUnavailable{error.what()};
   }
@@ -26,18 +23,9 @@ std::vector<AllocationView> PostgresReadModelReader::allocations_for_order(
 
 std::vector<BatchView> PostgresReadModelReader::batches_for_sku(std::string_view sku) {
   try {
-    Result result = run_reconnecting(db_, [&] {
-      return db_.run(
-          "SELECT reference, eta, purchased_quantity, available_quantity FROM batches_view "
-          "WHERE sku = $1 ORDER BY eta IS NOT NULL, eta, reference",
-          {std::string{sku}});
-    });
-    std::vector<BatchView> rows;
-    for (int row = 0; row < result.rows(); ++row) {
-      rows.push_back(BatchView{result.text(row, 0), result.optional_text(row, 1),
-                               result.int64(row, 2), result.int64(row, 3)});
-    }
-    return rows;
+    Result result = run_reconnecting(
+        db_, [&] { return db_.run(sql::select_batches_view_of_product, {std::string{sku}}); });
+    return result.rows_as([](const ResultRow& row) { return batch_view_of(row); });
   } catch (const PostgresError& error) {
     throw service_layer::StorageUnavailable{error.what()};
   }

@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "adapters/postgres/statements.hpp"
+
 namespace allocation::adapters::postgres {
 
 namespace {
@@ -93,17 +95,14 @@ FOR EACH ROW EXECUTE FUNCTION audit_append_only();
 )sql",
 };
 
-// Any constant shared by every process that migrates this schema.
-constexpr const char* lock_migrations = "SELECT pg_advisory_xact_lock(4711000001)";
-
 }  // namespace
 
 void migrate(Connection& db) {
   db.execute("BEGIN");
   try {
-    db.run(lock_migrations);
+    db.run(sql::lock_migrations, {std::to_string(sql::migration_lock)});
     db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL)");
-    Result current = db.run("SELECT coalesce(max(version), 0) FROM schema_migrations");
+    Result current = db.run(sql::select_schema_version);
     auto version = current.int64(0, 0);
     if (version > static_cast<std::int64_t>(migrations.size())) {
       throw PostgresError{"", "the database has schema version " + std::to_string(version) +
@@ -111,7 +110,7 @@ void migrate(Connection& db) {
     }
     for (auto next = version; next < static_cast<std::int64_t>(migrations.size()); ++next) {
       db.execute(migrations[static_cast<std::size_t>(next)]);
-      db.run("INSERT INTO schema_migrations (version) VALUES ($1)", {std::to_string(next + 1)});
+      db.run(sql::insert_schema_version, {std::to_string(next + 1)});
     }
     db.execute("COMMIT");
   } catch (...) {

@@ -6,6 +6,8 @@
 
 #include "adapters/event_json.hpp"
 #include "adapters/postgres/schema.hpp"
+#include "adapters/postgres/statements.hpp"
+#include "adapters/rows.hpp"
 #include "adapters/table_unit_of_work.hpp"
 #include "common/overloaded.hpp"
 #include "service_layer/errors.hpp"
@@ -17,11 +19,6 @@ using namespace domain;
 namespace {
 
 Parameter number(std::int64_t value) { return std::to_string(value); }
-
-Parameter date(const std::optional<Date>& value) {
-  if (!value) return std::nullopt;
-  return value->iso();
-}
 
 // A PostgreSQL array literal of `texts`, each quoted.
 std::string text_array(const std::vector<std::string>& texts) {
@@ -85,7 +82,7 @@ std::vector<Result> PostgresTables::send_with_deferred(std::vector<Statement> st
   last_write_to_table_.clear();
   std::vector<Statement> sent;
   sent.reserve(writes.size() + statements.size() + 1);
-  if (begins) sent.push_back({"BEGIN", {}});
+  if (begins) sent.push_back({sql::begin, {}});
   for (Write& write : writes) {
     for (const auto& column : write.columns)
       write.statement.parameters.emplace_back(text_array(column));
@@ -114,7 +111,7 @@ void PostgresTables::begin() {
 }
 
 void PostgresTables::commit() {
-  guarded([&] { send_with_deferred({{"COMMIT", {}}}); });
+  guarded([&] { send_with_deferred({{sql::commit, {}}}); });
 }
 
 void PostgresTables::rollback() noexcept {
@@ -136,10 +133,7 @@ std::unordered_map<std::string, std::int64_t> PostgresTables::product_versions(
   // are held until the group ends; taken in SKU order, so that processes locking overlapping
   // products do not deadlock.
   return guarded([&] {
-    auto results = send_with_deferred(
-        {{"SELECT sku, version_number FROM products WHERE sku = ANY($1::text[]) ORDER BY sku "
-          "FOR UPDATE",
-          {text_array(skus)}}});
+    auto results = send_with_deferred({{sql::lock_product_versions, {text_array(skus)}}});
     for (int row = 0; row < results[0].rows(); ++row) {
       versions.emplace(results[0].text(row, 0), results[0].int64(row, 1));
     }
@@ -150,30 +144,19 @@ std::unordered_map<std::string, std::int64_t> PostgresTables::product_versions(
 Product PostgresTables::load_product(const std::string& sku, std::int64_t version) {
   return guarded([&] {
     auto results = send_with_deferred(
-        {{"SELECT reference, purchased_quantity, eta FROM batches WHERE sku = $1", {sku}},
-         {"SELECT orderid, qty, batchref FROM allocations WHERE sku = $1 ORDER BY id", {sku}}});
-    const Result& rows = results[0];
+        {{sql::select_batches_of_product, {sku}}, {sql::select_allocations_of_product, {sku}}});
     std::vector<Batch> batches;
-    for (int row = 0; row < rows.rows(); ++row) {
-      std::optional<Date> eta;
-      if (auto iso = rows.optional_text(row, 2)) eta = Date::parse_iso(*iso);
-      batches.emplace_back(rows.text(row, 0), sku, rows.int64(row, 1), eta);
+    for (int row = 0; row < results[0].rows(); ++row) {
+      batches.push_back(batch_of(results[0].row(row), sku));
     }
-    std::unordered_map<std::string, Batch*> by_reference;
-    for (Batch& batch : batches) by_reference.emplace(batch.reference(), &batch);
-    const Result& lines = results[1];
-    for (int row = 0; row < lines.rows(); ++row) {
-      by_reference.at(lines.text(row, 2))
-          ->allocate(OrderLine{lines.text(row, 0), sku, lines.int64(row, 1)});
-    }
-    return Product{sku, version, std::move(batches)};
+    auto allocations = results[1].rows_as([](const ResultRow& row) { return allocation_of(row); });
+    return assemble_product(sku, version, std::move(batches), allocations);
   });
 }
 
 std::optional<std::string> PostgresTables::sku_of_batch(std::string_view reference) {
   return guarded([&]() -> std::optional<std::string> {
-    auto results = send_with_deferred(
-        {{"SELECT sku FROM batches WHERE reference = $1", {std::string{reference}}}});
+    auto results = send_with_deferred({{sql::select_sku_of_batch, {std::string{reference}}}});
     if (results[0].rows() == 0) return std::nullopt;
     return results[0].text(0, 0);
   });
@@ -182,17 +165,10 @@ std::optional<std::string> PostgresTables::sku_of_batch(std::string_view referen
 bool PostgresTables::store_version(const std::string& sku, std::optional<std::int64_t> expected,
                                    std::int64_t version) {
   if (expected) {
-    defer_row("products",
-              "UPDATE products AS p SET version_number = v.version "
-              "FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS v (sku, version, expected) "
-              "WHERE p.sku = v.sku AND p.version_number = v.expected",
+    defer_row("products", sql::update_product_versions,
               {sku, std::to_string(version), std::to_string(*expected)}, true);
   } else {
-    defer_row("products",
-              "INSERT INTO products (sku, version_number) "
-              "SELECT sku, version FROM unnest($1::text[], $2::bigint[]) AS v (sku, version) "
-              "ON CONFLICT DO NOTHING",
-              {sku, std::to_string(version)}, true);
+    defer_row("products", sql::insert_products, {sku, std::to_string(version)}, true);
   }
   return true;
 }
@@ -201,26 +177,17 @@ void PostgresTables::store_change(const std::string& sku, const Event& event) {
   std::visit(
       Overloaded{
           [&](const events::BatchCreated& e) {
-            defer("batches", {"INSERT INTO batches (reference, sku, purchased_quantity, eta) "
-                              "VALUES ($1, $2, $3, $4::date)",
-                              {e.ref, sku, number(e.qty), date(e.eta)}});
+            defer("batches", {sql::insert_batch, {e.ref, sku, number(e.qty), iso_text(e.eta)}});
           },
           [&](const events::BatchQuantityChanged& e) {
-            defer("batches", {"UPDATE batches SET purchased_quantity = $1 WHERE reference = $2",
-                              {number(e.qty), e.ref}});
+            defer("batches", {sql::update_batch_quantity, {number(e.qty), e.ref}});
           },
           [&](const events::Allocated& e) {
-            defer_row("allocations",
-                      "INSERT INTO allocations (sku, orderid, qty, batchref) "
-                      "SELECT sku, orderid, qty, batchref "
-                      "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) "
-                      "WITH ORDINALITY AS r (sku, orderid, qty, batchref, n) ORDER BY n",
+            defer_row("allocations", sql::insert_allocations,
                       {sku, e.orderid, std::to_string(e.qty), e.batchref});
           },
           [&](const events::Deallocated& e) {
-            defer("allocations",
-                  {"DELETE FROM allocations WHERE sku = $1 AND orderid = $2 AND qty = $3",
-                   {sku, e.orderid, number(e.qty)}});
+            defer("allocations", {sql::delete_allocation, {sku, e.orderid, number(e.qty)}});
           },
           [](const events::OutOfStock&) {},
       },
@@ -228,61 +195,37 @@ void PostgresTables::store_change(const std::string& sku, const Event& event) {
 }
 
 void PostgresTables::store_read_model_change(const ReadModelChange& change) {
-  std::visit(
-      Overloaded{
-          [&](const events::Allocated& e) {
-            defer_row("allocations_view",
-                      "INSERT INTO allocations_view (orderid, sku, qty, batchref) "
-                      "SELECT orderid, sku, qty, batchref "
-                      "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) "
-                      "WITH ORDINALITY AS r (orderid, sku, qty, batchref, n) ORDER BY n",
-                      {e.orderid, e.sku, std::to_string(e.qty), e.batchref});
-          },
-          [&](const events::Deallocated& e) {
-            defer("allocations_view",
-                  {"DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view "
-                   "WHERE orderid = $1 AND sku = $2 AND qty = $3 AND batchref = $4 LIMIT 1)",
-                   {e.orderid, e.sku, number(e.qty), e.batchref}});
-          },
-          [&](const events::BatchCreated& e) {
-            defer("batches_view",
-                  {"INSERT INTO batches_view (reference, sku, eta, purchased_quantity, "
-                   "available_quantity) VALUES ($1, $2, $3::date, $4, $4)",
-                   {e.ref, e.sku, date(e.eta), number(e.qty)}});
-          },
-          [&](const events::BatchQuantityChanged& e) {
-            defer("batches_view",
-                  {"UPDATE batches_view SET available_quantity = available_quantity + ($1 - "
-                   "purchased_quantity), purchased_quantity = $1 WHERE reference = $2",
-                   {number(e.qty), e.ref}});
-          },
-          [&](const AvailableQuantityDelta& d) {
-            defer_row("batches_view",
-                      "UPDATE batches_view AS b SET available_quantity = b.available_quantity + "
-                      "d.delta FROM (SELECT reference, sum(delta)::bigint AS delta "
-                      "FROM unnest($1::text[], $2::bigint[]) AS u (reference, delta) "
-                      "GROUP BY reference) AS d WHERE b.reference = d.reference",
-                      {d.batch_reference, std::to_string(d.delta)});
-          },
-      },
-      change);
+  std::visit(Overloaded{
+                 [&](const events::Allocated& e) {
+                   defer_row("allocations_view", sql::insert_allocations_view,
+                             {e.orderid, e.sku, std::to_string(e.qty), e.batchref});
+                 },
+                 [&](const events::Deallocated& e) {
+                   defer("allocations_view", {sql::delete_allocation_view,
+                                              {e.orderid, e.sku, number(e.qty), e.batchref}});
+                 },
+                 [&](const events::BatchCreated& e) {
+                   defer("batches_view",
+                         {sql::insert_batch_view, {e.ref, e.sku, iso_text(e.eta), number(e.qty)}});
+                 },
+                 [&](const events::BatchQuantityChanged& e) {
+                   defer("batches_view", {sql::set_batch_view_quantity, {number(e.qty), e.ref}});
+                 },
+                 [&](const AvailableQuantityDelta& d) {
+                   defer_row("batches_view", sql::add_to_batches_view_available,
+                             {d.batch_reference, std::to_string(d.delta)});
+                 },
+             },
+             change);
 }
 
 void PostgresTables::store_in_outbox(const Event& event) {
-  defer_row("outbox",
-            "INSERT INTO outbox (event, payload) SELECT event, payload "
-            "FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS r (event, payload, n) "
-            "ORDER BY n",
-            {std::string{domain::name_of(event)}, to_json(event)});
+  defer_row("outbox", sql::insert_outbox, {std::string{domain::name_of(event)}, to_json(event)});
 }
 
 void PostgresTables::store_in_audit(const service_layer::Actor& actor, const Event& event) {
   defer_row(
-      "audit",
-      "INSERT INTO audit (token_name, request_id, action, details) "
-      "SELECT token_name, request_id, action, details "
-      "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) "
-      "WITH ORDINALITY AS r (token_name, request_id, action, details, n) ORDER BY n",
+      "audit", sql::insert_audit,
       {actor.token_name, actor.request_id, std::string{domain::name_of(event)}, to_json(event)});
 }
 

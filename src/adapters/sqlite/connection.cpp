@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "adapters/sqlite/coalescing_vfs.hpp"
+#include "adapters/sqlite/statements.hpp"
 
 namespace allocation::adapters::sqlite {
 
@@ -122,6 +123,25 @@ void Connection::run(const char* sql) {
   Statement& prepared = statement(sql);
   StatementUse use{prepared};
   use->execute();
+}
+
+void Connection::rollback() noexcept {
+  try {
+    execute(sql::rollback);
+  } catch (const SqliteError&) {
+    // Already rolled back.
+  }
+}
+
+Transaction::Transaction(Connection& db) : db_{db} { db_.run(sql::begin_immediate); }
+
+Transaction::~Transaction() {
+  if (open_) db_.rollback();
+}
+
+void Transaction::commit() {
+  db_.run(sql::commit);
+  open_ = false;
 }
 
 int Connection::checkpoint() {

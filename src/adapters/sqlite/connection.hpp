@@ -53,7 +53,8 @@ class Statement {
 class Connection {
  public:
   // Opens (creating if needed) the database file, in WAL mode with synchronous=FULL so that a
-  // commit returns only once it is durable, with a 64 MiB page cache.
+  // commit returns only once it is durable (the writer's SqliteTables relaxes this to NORMAL
+  // and makes its groups durable itself), with a 64 MiB page cache.
   explicit Connection(const std::string& path);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -63,6 +64,9 @@ class Connection {
   void execute(const char* sql);
   // Runs one statement that returns no row, prepared once.
   void run(const char* sql);
+  // Rolls back the open transaction; SQLite may have done so already (it does on some I/O
+  // errors), which is no failure.
+  void rollback() noexcept;
   // The path of the main database's write-ahead log.
   [[nodiscard]] std::string wal_path() const;
   // `sql` must outlive the connection: statements are cached by its address.
@@ -85,6 +89,20 @@ class Connection {
       statements_;
 };
 
+// A write transaction (BEGIN IMMEDIATE) for one scope, rolled back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Connection& db);
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+  void commit();
+
+ private:
+  Connection& db_;
+  bool open_ = true;
+};
+
 // RAII: resets a statement however the scope ends.
 class StatementUse {
  public:
@@ -93,6 +111,7 @@ class StatementUse {
   StatementUse& operator=(const StatementUse&) = delete;
   ~StatementUse() { statement_.reset(); }
   Statement* operator->() { return &statement_; }
+  Statement& operator*() { return statement_; }
 
  private:
   Statement& statement_;

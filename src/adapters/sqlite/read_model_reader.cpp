@@ -1,5 +1,7 @@
 #include "adapters/sqlite/read_model_reader.hpp"
 
+#include "adapters/rows.hpp"
+#include "adapters/sqlite/statements.hpp"
 #include "service_layer/errors.hpp"
 
 namespace allocation::adapters::sqlite {
@@ -9,11 +11,10 @@ using service_layer::BatchView;
 
 std::vector<AllocationView> SqliteReadModelReader::allocations_for_order(std::string_view orderid) {
   try {
-    StatementUse select{
-        db_.statement("SELECT sku, batchref FROM allocations_view WHERE orderid = ? ORDER BY id")};
+    StatementUse select{db_.statement(sql::select_allocations_view_of_order)};
     select->bind(1, orderid);
     std::vector<AllocationView> rows;
-    while (select->step()) rows.push_back(AllocationView{select->text(0), select->text(1)});
+    while (select->step()) rows.push_back(allocation_view_of(*select));
     return rows;
   } catch (const SqliteError& error) {
     throw service_layer::StorageUnavailable{error.what()};
@@ -22,15 +23,10 @@ std::vector<AllocationView> SqliteReadModelReader::allocations_for_order(std::st
 
 std::vector<BatchView> SqliteReadModelReader::batches_for_sku(std::string_view sku) {
   try {
-    StatementUse select{db_.statement(
-        "SELECT reference, eta, purchased_quantity, available_quantity FROM batches_view "
-        "WHERE sku = ? ORDER BY eta IS NOT NULL, eta, reference")};
+    StatementUse select{db_.statement(sql::select_batches_view_of_product)};
     select->bind(1, sku);
     std::vector<BatchView> rows;
-    while (select->step()) {
-      rows.push_back(
-          BatchView{select->text(0), select->optional_text(1), select->int64(2), select->int64(3)});
-    }
+    while (select->step()) rows.push_back(batch_view_of(*select));
     return rows;
   } catch (const SqliteError& error) {
     throw service_layer::StorageUnavailable{error.what()};

@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "adapters/sqlite/statements.hpp"
+
 namespace allocation::adapters::sqlite {
 
 namespace {
@@ -95,25 +97,20 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 int schema_version() { return static_cast<int>(migrations.size()); }
 
 void migrate(Connection& db) {
-  db.execute("BEGIN IMMEDIATE");
-  try {
-    Statement& read_version = db.statement("PRAGMA user_version");
-    read_version.step();
-    auto version = read_version.int64(0);
-    read_version.reset();
-    if (version > schema_version()) {
-      throw SqliteError{0, "the database has schema version " + std::to_string(version) +
-                               ", newer than this build's " + std::to_string(schema_version())};
-    }
-    for (auto next = version; next < schema_version(); ++next) {
-      db.execute(migrations[static_cast<std::size_t>(next)]);
-      db.execute(("PRAGMA user_version = " + std::to_string(next + 1)).c_str());
-    }
-    db.execute("COMMIT");
-  } catch (...) {
-    db.execute("ROLLBACK");
-    throw;
+  Transaction transaction{db};
+  Statement& read_version = db.statement(sql::read_schema_version);
+  read_version.step();
+  auto version = read_version.int64(0);
+  read_version.reset();
+  if (version > schema_version()) {
+    throw SqliteError{0, "the database has schema version " + std::to_string(version) +
+                             ", newer than this build's " + std::to_string(schema_version())};
   }
+  for (auto next = version; next < schema_version(); ++next) {
+    db.execute(migrations[static_cast<std::size_t>(next)]);
+    db.execute(("PRAGMA user_version = " + std::to_string(next + 1)).c_str());
+  }
+  transaction.commit();
 }
 
 }  // namespace allocation::adapters::sqlite

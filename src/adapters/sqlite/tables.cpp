@@ -11,7 +11,9 @@
 #include <utility>
 
 #include "adapters/event_json.hpp"
+#include "adapters/rows.hpp"
 #include "adapters/sqlite/schema.hpp"
+#include "adapters/sqlite/statements.hpp"
 #include "adapters/table_unit_of_work.hpp"
 #include "common/overloaded.hpp"
 #include "service_layer/errors.hpp"
@@ -21,11 +23,6 @@ namespace allocation::adapters::sqlite {
 using namespace domain;
 
 namespace {
-
-std::optional<std::string> iso(const std::optional<Date>& date) {
-  if (!date) return std::nullopt;
-  return date->iso();
-}
 
 // Runs `work`, turning SQLite's errors into the service layer's.
 template <class Work>
@@ -59,7 +56,7 @@ SqliteTables::~SqliteTables() { ::close(wal_descriptor_); }
 void SqliteTables::keep_log_file(int restart_frames) {
   // A log started again reuses its file rather than freeing its blocks and allocating them
   // anew, unless a burst has made it much longer than usual.
-  StatementUse page_size{db_.statement("PRAGMA page_size")};
+  StatementUse page_size{db_.statement(sql::read_page_size)};
   page_size->step();
   auto frame_bytes = page_size->int64(0) + 24;
   auto kept_bytes = restart_frames * frame_bytes * 5 / 4;
@@ -74,20 +71,14 @@ void SqliteTables::begin() {
       spdlog::warn("msg=\"checkpoint failed\" error=\"{}\"", error.what());
     }
   }
-  guarded([&] { db_.run("BEGIN IMMEDIATE"); });
+  guarded([&] { db_.run(sql::begin_immediate); });
 }
 
 void SqliteTables::commit() {
-  guarded([&] { db_.run("COMMIT"); });
+  guarded([&] { db_.run(sql::commit); });
 }
 
-void SqliteTables::rollback() noexcept {
-  try {
-    db_.execute("ROLLBACK");
-  } catch (const SqliteError&) {
-    // SQLite has already rolled the transaction back (it does on some I/O errors).
-  }
-}
+void SqliteTables::rollback() noexcept { db_.rollback(); }
 
 void SqliteTables::make_durable() {
   if (::fdatasync(wal_descriptor_) != 0) {
@@ -102,7 +93,7 @@ std::unordered_map<std::string, std::int64_t> SqliteTables::product_versions(
   return guarded([&] {
     std::unordered_map<std::string, std::int64_t> versions;
     for (const std::string& sku : skus) {
-      StatementUse select{db_.statement("SELECT version_number FROM products WHERE sku = ?")};
+      StatementUse select{db_.statement(sql::select_product_version)};
       select->bind(1, sku);
       if (select->step()) versions.emplace(sku, select->int64(0));
     }
@@ -114,30 +105,21 @@ Product SqliteTables::load_product(const std::string& sku, std::int64_t version)
   return guarded([&] {
     std::vector<Batch> batches;
     {
-      StatementUse select{
-          db_.statement("SELECT reference, purchased_quantity, eta FROM batches WHERE sku = ?")};
+      StatementUse select{db_.statement(sql::select_batches_of_product)};
       select->bind(1, sku);
-      while (select->step()) {
-        std::optional<Date> eta;
-        if (auto text = select->optional_text(2)) eta = Date::parse_iso(*text);
-        batches.emplace_back(select->text(0), sku, select->int64(1), eta);
-      }
+      while (select->step()) batches.push_back(batch_of(*select, sku));
     }
-    std::unordered_map<std::string, Batch*> by_reference;
-    for (Batch& batch : batches) by_reference.emplace(batch.reference(), &batch);
-    StatementUse select{
-        db_.statement("SELECT orderid, qty, batchref FROM allocations WHERE sku = ? ORDER BY id")};
+    std::vector<AllocationRow> allocations;
+    StatementUse select{db_.statement(sql::select_allocations_of_product)};
     select->bind(1, sku);
-    while (select->step()) {
-      by_reference.at(select->text(2))->allocate(OrderLine{select->text(0), sku, select->int64(1)});
-    }
-    return Product{sku, version, std::move(batches)};
+    while (select->step()) allocations.push_back(allocation_of(*select));
+    return assemble_product(sku, version, std::move(batches), allocations);
   });
 }
 
 std::optional<std::string> SqliteTables::sku_of_batch(std::string_view reference) {
   return guarded([&]() -> std::optional<std::string> {
-    StatementUse select{db_.statement("SELECT sku FROM batches WHERE reference = ?")};
+    StatementUse select{db_.statement(sql::select_sku_of_batch)};
     select->bind(1, reference);
     if (!select->step()) return std::nullopt;
     return select->text(0);
@@ -148,12 +130,10 @@ bool SqliteTables::store_version(const std::string& sku, std::optional<std::int6
                                  std::int64_t version) {
   return guarded([&] {
     if (expected) {
-      StatementUse update{db_.statement(
-          "UPDATE products SET version_number = ? WHERE sku = ? AND version_number = ?")};
+      StatementUse update{db_.statement(sql::update_product_version)};
       return update->bind(1, version).bind(2, sku).bind(3, *expected).execute() == 1;
     }
-    StatementUse insert{db_.statement(
-        "INSERT INTO products (sku, version_number) VALUES (?, ?) ON CONFLICT DO NOTHING")};
+    StatementUse insert{db_.statement(sql::insert_product)};
     return insert->bind(1, sku).bind(2, version).execute() == 1;
   });
 }
@@ -163,25 +143,20 @@ void SqliteTables::store_change(const std::string& sku, const Event& event) {
     std::visit(
         Overloaded{
             [&](const events::BatchCreated& e) {
-              StatementUse insert{
-                  db_.statement("INSERT INTO batches (reference, sku, purchased_quantity, eta) "
-                                "VALUES (?, ?, ?, ?)")};
-              insert->bind(1, e.ref).bind(2, sku).bind(3, e.qty).bind_optional(4, iso(e.eta));
+              StatementUse insert{db_.statement(sql::insert_batch)};
+              insert->bind(1, e.ref).bind(2, sku).bind(3, e.qty).bind_optional(4, iso_text(e.eta));
               insert->execute();
             },
             [&](const events::BatchQuantityChanged& e) {
-              StatementUse update{
-                  db_.statement("UPDATE batches SET purchased_quantity = ? WHERE reference = ?")};
+              StatementUse update{db_.statement(sql::update_batch_quantity)};
               update->bind(1, e.qty).bind(2, e.ref).execute();
             },
             [&](const events::Allocated& e) {
-              StatementUse insert{db_.statement(
-                  "INSERT INTO allocations (sku, orderid, qty, batchref) VALUES (?, ?, ?, ?)")};
+              StatementUse insert{db_.statement(sql::insert_allocation)};
               insert->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).bind(4, e.batchref).execute();
             },
             [&](const events::Deallocated& e) {
-              StatementUse remove{db_.statement(
-                  "DELETE FROM allocations WHERE sku = ? AND orderid = ? AND qty = ?")};
+              StatementUse remove{db_.statement(sql::delete_allocation)};
               remove->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).execute();
             },
             [](const events::OutOfStock&) {},
@@ -194,9 +169,7 @@ void SqliteTables::store_read_model_change(const ReadModelChange& change) {
   guarded([&] {
     std::visit(Overloaded{
                    [&](const events::Allocated& e) {
-                     StatementUse insert{
-                         db_.statement("INSERT INTO allocations_view (orderid, sku, qty, batchref) "
-                                       "VALUES (?, ?, ?, ?)")};
+                     StatementUse insert{db_.statement(sql::insert_allocation_view)};
                      insert->bind(1, e.orderid)
                          .bind(2, e.sku)
                          .bind(3, e.qty)
@@ -204,9 +177,7 @@ void SqliteTables::store_read_model_change(const ReadModelChange& change) {
                          .execute();
                    },
                    [&](const events::Deallocated& e) {
-                     StatementUse remove{db_.statement(
-                         "DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view "
-                         "WHERE orderid = ? AND sku = ? AND qty = ? AND batchref = ? LIMIT 1)")};
+                     StatementUse remove{db_.statement(sql::delete_allocation_view)};
                      remove->bind(1, e.orderid)
                          .bind(2, e.sku)
                          .bind(3, e.qty)
@@ -214,22 +185,16 @@ void SqliteTables::store_read_model_change(const ReadModelChange& change) {
                          .execute();
                    },
                    [&](const events::BatchCreated& e) {
-                     StatementUse insert{db_.statement(
-                         "INSERT INTO batches_view (reference, sku, eta, purchased_quantity, "
-                         "available_quantity) VALUES (?, ?, ?, ?, ?)")};
-                     insert->bind(1, e.ref).bind(2, e.sku).bind_optional(3, iso(e.eta));
+                     StatementUse insert{db_.statement(sql::insert_batch_view)};
+                     insert->bind(1, e.ref).bind(2, e.sku).bind_optional(3, iso_text(e.eta));
                      insert->bind(4, e.qty).bind(5, e.qty).execute();
                    },
                    [&](const events::BatchQuantityChanged& e) {
-                     StatementUse update{db_.statement(
-                         "UPDATE batches_view SET available_quantity = available_quantity + (?1 - "
-                         "purchased_quantity), purchased_quantity = ?1 WHERE reference = ?2")};
+                     StatementUse update{db_.statement(sql::set_batch_view_quantity)};
                      update->bind(1, e.qty).bind(2, e.ref).execute();
                    },
                    [&](const AvailableQuantityDelta& d) {
-                     StatementUse update{db_.statement(
-                         "UPDATE batches_view SET available_quantity = available_quantity + ? "
-                         "WHERE reference = ?")};
+                     StatementUse update{db_.statement(sql::add_to_batch_view_available)};
                      update->bind(1, d.delta).bind(2, d.batch_reference).execute();
                    },
                },
@@ -239,15 +204,14 @@ void SqliteTables::store_read_model_change(const ReadModelChange& change) {
 
 void SqliteTables::store_in_outbox(const Event& event) {
   guarded([&] {
-    StatementUse insert{db_.statement("INSERT INTO outbox (event, payload) VALUES (?, ?)")};
+    StatementUse insert{db_.statement(sql::insert_outbox)};
     insert->bind(1, domain::name_of(event)).bind(2, to_json(event)).execute();
   });
 }
 
 void SqliteTables::store_in_audit(const service_layer::Actor& actor, const Event& event) {
   guarded([&] {
-    StatementUse insert{db_.statement(
-        "INSERT INTO audit (token_name, request_id, action, details) VALUES (?, ?, ?, ?)")};
+    StatementUse insert{db_.statement(sql::insert_audit)};
     insert->bind(1, actor.token_name).bind(2, actor.request_id).bind(3, domain::name_of(event));
     insert->bind(4, to_json(event)).execute();
   });

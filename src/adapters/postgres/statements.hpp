@@ -1,0 +1,98 @@
+#pragma once
+
+#include <cstdint>
+
+// Every statement the PostgreSQL adapter sends, by name. Connections keep a statement prepared by
+// its address, which an inline variable has once in the whole program.
+namespace allocation::adapters::postgres::sql {
+
+// The service's advisory locks: (advisory_lock_space, key) pairs, such as a relay's per event
+// kind, and `migration_lock`, so that other applications on the database can keep clear.
+inline constexpr std::int32_t advisory_lock_space = 4711;
+inline constexpr std::int64_t migration_lock = std::int64_t{advisory_lock_space} * 1'000'000 + 1;
+
+inline constexpr char begin[] = "BEGIN";
+inline constexpr char commit[] = "COMMIT";
+
+inline constexpr char try_relay_lock[] = "SELECT pg_try_advisory_lock($1::integer, hashtext($2))";
+inline constexpr char select_undelivered[] =
+    "SELECT id, payload FROM outbox WHERE event = $1 AND delivered_at IS NULL ORDER BY id LIMIT $2";
+inline constexpr char mark_delivered[] =
+    "UPDATE outbox SET delivered_at = now() WHERE id = ANY($1::bigint[])";
+inline constexpr char select_allocations_view_of_order[] =
+    "SELECT sku, batchref FROM allocations_view WHERE orderid = $1 ORDER BY id";
+inline constexpr char select_batches_view_of_product[] =
+    "SELECT reference, eta, purchased_quantity, available_quantity FROM batches_view WHERE sku = "
+    "$1 ORDER BY eta IS NOT NULL, eta, reference";
+inline constexpr char lock_migrations[] = "SELECT pg_advisory_xact_lock($1::bigint)";
+inline constexpr char select_schema_version[] =
+    "SELECT coalesce(max(version), 0) FROM schema_migrations";
+inline constexpr char insert_schema_version[] =
+    "INSERT INTO schema_migrations (version) VALUES ($1)";
+inline constexpr char insert_token[] =
+    "WITH created AS (INSERT INTO tokens (name, role, token_hash) VALUES ($1, $2, $3) ON CONFLICT "
+    "DO NOTHING RETURNING name) INSERT INTO audit (token_name, request_id, action, details) SELECT "
+    "$4, $5, 'TokenCreated', $6 FROM created";
+inline constexpr char revoke_token[] =
+    "WITH revoked AS (UPDATE tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL "
+    "RETURNING name) INSERT INTO audit (token_name, request_id, action, details) SELECT $2, $3, "
+    "'TokenRevoked', $4 FROM revoked";
+inline constexpr char select_active_tokens[] =
+    "SELECT name, role, to_char(created_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM tokens WHERE revoked_at IS NULL ORDER BY name";
+inline constexpr char select_active_token_hashes[] =
+    "SELECT token_hash, name, role FROM tokens WHERE revoked_at IS NULL";
+inline constexpr char select_recent_audit[] =
+    "SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), token_name, "
+    "request_id, action, details FROM (SELECT * FROM audit ORDER BY id DESC LIMIT $1) AS newest "
+    "ORDER BY id";
+inline constexpr char lock_product_versions[] =
+    "SELECT sku, version_number FROM products WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE";
+inline constexpr char select_batches_of_product[] =
+    "SELECT reference, purchased_quantity, eta FROM batches WHERE sku = $1";
+inline constexpr char select_allocations_of_product[] =
+    "SELECT orderid, qty, batchref FROM allocations WHERE sku = $1 ORDER BY id";
+inline constexpr char select_sku_of_batch[] = "SELECT sku FROM batches WHERE reference = $1";
+inline constexpr char update_product_versions[] =
+    "UPDATE products AS p SET version_number = v.version FROM unnest($1::text[], $2::bigint[], "
+    "$3::bigint[]) AS v (sku, version, expected) WHERE p.sku = v.sku AND p.version_number = "
+    "v.expected";
+inline constexpr char insert_products[] =
+    "INSERT INTO products (sku, version_number) SELECT sku, version FROM unnest($1::text[], "
+    "$2::bigint[]) AS v (sku, version) ON CONFLICT DO NOTHING";
+inline constexpr char insert_batch[] =
+    "INSERT INTO batches (reference, sku, purchased_quantity, eta) VALUES ($1, $2, $3, $4::date)";
+inline constexpr char update_batch_quantity[] =
+    "UPDATE batches SET purchased_quantity = $1 WHERE reference = $2";
+inline constexpr char insert_allocations[] =
+    "INSERT INTO allocations (sku, orderid, qty, batchref) SELECT sku, orderid, qty, batchref FROM "
+    "unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS r (sku, orderid, "
+    "qty, batchref, n) ORDER BY n";
+inline constexpr char delete_allocation[] =
+    "DELETE FROM allocations WHERE sku = $1 AND orderid = $2 AND qty = $3";
+inline constexpr char insert_allocations_view[] =
+    "INSERT INTO allocations_view (orderid, sku, qty, batchref) SELECT orderid, sku, qty, batchref "
+    "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS r (orderid, "
+    "sku, qty, batchref, n) ORDER BY n";
+inline constexpr char delete_allocation_view[] =
+    "DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view WHERE orderid = $1 "
+    "AND sku = $2 AND qty = $3 AND batchref = $4 LIMIT 1)";
+inline constexpr char insert_batch_view[] =
+    "INSERT INTO batches_view (reference, sku, eta, purchased_quantity, available_quantity) VALUES "
+    "($1, $2, $3::date, $4, $4)";
+inline constexpr char set_batch_view_quantity[] =
+    "UPDATE batches_view SET available_quantity = available_quantity + ($1 - purchased_quantity), "
+    "purchased_quantity = $1 WHERE reference = $2";
+inline constexpr char add_to_batches_view_available[] =
+    "UPDATE batches_view AS b SET available_quantity = b.available_quantity + d.delta FROM (SELECT "
+    "reference, sum(delta)::bigint AS delta FROM unnest($1::text[], $2::bigint[]) AS u (reference, "
+    "delta) GROUP BY reference) AS d WHERE b.reference = d.reference";
+inline constexpr char insert_outbox[] =
+    "INSERT INTO outbox (event, payload) SELECT event, payload FROM unnest($1::text[], $2::text[]) "
+    "WITH ORDINALITY AS r (event, payload, n) ORDER BY n";
+inline constexpr char insert_audit[] =
+    "INSERT INTO audit (token_name, request_id, action, details) SELECT token_name, request_id, "
+    "action, details FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY "
+    "AS r (token_name, request_id, action, details, n) ORDER BY n";
+
+}  // namespace allocation::adapters::postgres::sql

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/date.hpp"
+#include "domain/product.hpp"
+#include "service_layer/identity.hpp"
+#include "service_layer/outbox_relay.hpp"
+#include "service_layer/read_model.hpp"
+
+// What every engine reads back the same way, written once. A `Row` is an engine's view of one
+// result row: `text(column)`, `optional_text(column)` and `int64(column)`; each mapping names
+// the columns it expects, in order.
+namespace allocation::adapters {
+
+// Dates are stored as ISO text (SQLite) or read back as it (PostgreSQL's date).
+std::optional<std::string> iso_text(const std::optional<domain::Date>& date);
+std::optional<domain::Date> date_of(const std::optional<std::string>& iso);
+
+struct AllocationRow {
+  std::string orderid;
+  std::int64_t qty = 0;
+  std::string batchref;
+};
+
+// A product from its batches and its allocations in the order they were made.
+domain::Product assemble_product(const std::string& sku, std::int64_t version,
+                                 std::vector<domain::Batch> batches,
+                                 const std::vector<AllocationRow>& allocations);
+
+// (reference, purchased_quantity, eta)
+template <class Row>
+domain::Batch batch_of(const Row& row, const std::string& sku) {
+  return domain::Batch{row.text(0), sku, row.int64(1), date_of(row.optional_text(2))};
+}
+
+// (orderid, qty, batchref)
+template <class Row>
+AllocationRow allocation_of(const Row& row) {
+  return {row.text(0), row.int64(1), row.text(2)};
+}
+
+// (sku, batchref)
+template <class Row>
+service_layer::AllocationView allocation_view_of(const Row& row) {
+  return {row.text(0), row.text(1)};
+}
+
+// (reference, eta, purchased_quantity, available_quantity)
+template <class Row>
+service_layer::BatchView batch_view_of(const Row& row) {
+  return {row.text(0), row.optional_text(1), row.int64(2), row.int64(3)};
+}
+
+// The outbox entry of an (id, payload) row of `event_name`; nullopt, logged, when its payload
+// is unreadable, so that one bad row does not hold back the rest.
+std::optional<service_layer::OutboxEntry> outbox_entry_of(std::string_view event_name,
+                                                          std::int64_t id,
+                                                          std::string_view payload);
+template <class Row>
+std::optional<service_layer::OutboxEntry> outbox_entry_of(std::string_view event_name,
+                                                          const Row& row) {
+  return outbox_entry_of(event_name, row.int64(0), row.text(1));
+}
+
+// (name, role, created_at)
+template <class Row>
+service_layer::TokenRecord token_record_of(const Row& row) {
+  return {row.text(0), service_layer::parse_role(row.text(1)).value_or(service_layer::Role::reader),
+          row.text(2)};
+}
+
+// (token_hash, name, role); nullopt for a role this build does not know.
+template <class Row>
+std::optional<std::pair<std::string, service_layer::Identity>> token_identity_of(const Row& row) {
+  auto role = service_layer::parse_role(row.text(2));
+  if (!role) return std::nullopt;
+  return std::pair{row.text(0), service_layer::Identity{row.text(1), *role}};
+}
+
+// (at, token_name, request_id, action, details)
+template <class Row>
+service_layer::AuditEntry audit_entry_of(const Row& row) {
+  return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4)};
+}
+
+}  // namespace allocation::adapters

@@ -1,0 +1,69 @@
+#pragma once
+
+// Every statement the SQLite adapter prepares, by name. Connections keep a statement prepared by
+// its address, which an inline variable has once in the whole program.
+namespace allocation::adapters::sqlite::sql {
+
+inline constexpr char begin_immediate[] = "BEGIN IMMEDIATE";
+inline constexpr char commit[] = "COMMIT";
+inline constexpr char rollback[] = "ROLLBACK";
+inline constexpr char read_schema_version[] = "PRAGMA user_version";
+inline constexpr char read_page_size[] = "PRAGMA page_size";
+inline constexpr char select_product_version[] =
+    "SELECT version_number FROM products WHERE sku = ?";
+inline constexpr char insert_product[] =
+    "INSERT INTO products (sku, version_number) VALUES (?, ?) ON CONFLICT DO NOTHING";
+inline constexpr char update_product_version[] =
+    "UPDATE products SET version_number = ? WHERE sku = ? AND version_number = ?";
+inline constexpr char select_batches_of_product[] =
+    "SELECT reference, purchased_quantity, eta FROM batches WHERE sku = ?";
+inline constexpr char select_allocations_of_product[] =
+    "SELECT orderid, qty, batchref FROM allocations WHERE sku = ? ORDER BY id";
+inline constexpr char select_sku_of_batch[] = "SELECT sku FROM batches WHERE reference = ?";
+inline constexpr char insert_batch[] =
+    "INSERT INTO batches (reference, sku, purchased_quantity, eta) VALUES (?, ?, ?, ?)";
+inline constexpr char update_batch_quantity[] =
+    "UPDATE batches SET purchased_quantity = ? WHERE reference = ?";
+inline constexpr char insert_allocation[] =
+    "INSERT INTO allocations (sku, orderid, qty, batchref) VALUES (?, ?, ?, ?)";
+inline constexpr char delete_allocation[] =
+    "DELETE FROM allocations WHERE sku = ? AND orderid = ? AND qty = ?";
+inline constexpr char insert_allocation_view[] =
+    "INSERT INTO allocations_view (orderid, sku, qty, batchref) VALUES (?, ?, ?, ?)";
+inline constexpr char delete_allocation_view[] =
+    "DELETE FROM allocations_view WHERE id = (SELECT id FROM allocations_view WHERE orderid = ? "
+    "AND sku = ? AND qty = ? AND batchref = ? LIMIT 1)";
+inline constexpr char select_allocations_view_of_order[] =
+    "SELECT sku, batchref FROM allocations_view WHERE orderid = ? ORDER BY id";
+inline constexpr char insert_batch_view[] =
+    "INSERT INTO batches_view (reference, sku, eta, purchased_quantity, available_quantity) VALUES "
+    "(?, ?, ?, ?, ?)";
+inline constexpr char set_batch_view_quantity[] =
+    "UPDATE batches_view SET available_quantity = available_quantity + (?1 - purchased_quantity), "
+    "purchased_quantity = ?1 WHERE reference = ?2";
+inline constexpr char add_to_batch_view_available[] =
+    "UPDATE batches_view SET available_quantity = available_quantity + ? WHERE reference = ?";
+inline constexpr char select_batches_view_of_product[] =
+    "SELECT reference, eta, purchased_quantity, available_quantity FROM batches_view WHERE sku = ? "
+    "ORDER BY eta IS NOT NULL, eta, reference";
+inline constexpr char insert_outbox[] = "INSERT INTO outbox (event, payload) VALUES (?, ?)";
+inline constexpr char select_undelivered[] =
+    "SELECT id, payload FROM outbox WHERE event = ? AND delivered_at IS NULL ORDER BY id LIMIT ?";
+inline constexpr char mark_delivered[] =
+    "UPDATE outbox SET delivered_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?";
+inline constexpr char insert_audit[] =
+    "INSERT INTO audit (token_name, request_id, action, details) VALUES (?, ?, ?, ?)";
+inline constexpr char select_recent_audit[] =
+    "SELECT at, token_name, request_id, action, details FROM (SELECT * FROM audit ORDER BY id DESC "
+    "LIMIT ?) ORDER BY id";
+inline constexpr char insert_token[] =
+    "INSERT INTO tokens (name, role, token_hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+inline constexpr char revoke_token[] =
+    "UPDATE tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE name = ? AND "
+    "revoked_at IS NULL";
+inline constexpr char select_active_tokens[] =
+    "SELECT name, role, created_at FROM tokens WHERE revoked_at IS NULL ORDER BY name";
+inline constexpr char select_active_token_hashes[] =
+    "SELECT token_hash, name, role FROM tokens WHERE revoked_at IS NULL";
+
+}  // namespace allocation::adapters::sqlite::sql
