@@ -94,6 +94,34 @@ def test_malformed_messages_are_skipped_and_later_ones_handled(server_with_event
     assert "change_batch_quantity message rejected" in logs
 
 
+def metric(server, name):
+    for line in requests.get(f"{server.url}/metrics").text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    return None
+
+
+def test_metrics_count_deliveries_and_consumed_messages(server_with_events):
+    api = ApiClient(server_with_events.url)
+    sku, batch = random_sku(), random_batchref()
+    api.post_to_add_batch(batch, sku, 10, None)
+    api.post_to_allocate(random_orderid(), sku, 4)
+    api.post_to_allocate(random_orderid(), sku, 50)
+    client = redis_client()
+    wait_for(lambda: client.pubsub_numsub("change_batch_quantity")[0][1] > 0)
+    client.publish("change_batch_quantity", "not json")
+    client.publish("change_batch_quantity", json.dumps({"batchref": "no-such-batch", "qty": 3}))
+    client.publish("change_batch_quantity", json.dumps({"batchref": batch, "qty": 8}))
+
+    consumed = 'allocation_messages_consumed_total{channel="change_batch_quantity",outcome="%s"}'
+    wait_for(lambda: metric(server_with_events, 'allocation_events_delivered_total{event="Allocated"}') == 1)
+    wait_for(lambda: metric(server_with_events, 'allocation_events_delivered_total{event="OutOfStock"}') == 1)
+    wait_for(lambda: metric(server_with_events, consumed % "received") == 3)
+    wait_for(lambda: metric(server_with_events, consumed % "rejected") == 1)
+    assert metric(server_with_events, consumed % "malformed") == 1
+    assert metric(server_with_events, "allocation_event_handler_failures_total") == 0
+
+
 def mails():
     found = []
     for path in Path(os.environ["ALLOCATION_TEST_MAILDIR"]).rglob("*"):
