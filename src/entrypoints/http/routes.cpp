@@ -1,7 +1,6 @@
 #include "entrypoints/http/routes.hpp"
 
 #include <boost/json.hpp>
-#include <memory>
 
 namespace allocation::entrypoints::http {
 
