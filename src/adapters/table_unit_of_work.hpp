@@ -61,6 +61,9 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   void set_purchased_quantity(const domain::events::BatchQuantityChanged& changed) override {
     read_model_changes_.emplace_back(changed);
   }
+  void set_eta(const domain::events::BatchEtaChanged& changed) override {
+    read_model_changes_.emplace_back(changed);
+  }
   void add_available_quantity(std::string_view batch_reference, std::int64_t delta) override {
     read_model_changes_.emplace_back(AvailableQuantityDelta{std::string{batch_reference}, delta});
   }

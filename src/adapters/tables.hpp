@@ -20,9 +20,10 @@ struct AvailableQuantityDelta {
 };
 
 // A change to the read models, as the event handlers ask for it.
-using ReadModelChange = std::variant<domain::events::Allocated, domain::events::Deallocated,
-                                     domain::events::BatchCreated,
-                                     domain::events::BatchQuantityChanged, AvailableQuantityDelta>;
+using ReadModelChange =
+    std::variant<domain::events::Allocated, domain::events::Deallocated,
+                 domain::events::BatchCreated, domain::events::BatchQuantityChanged,
+                 domain::events::BatchEtaChanged, AvailableQuantityDelta>;
 
 // The SQL of one database engine, behind the one unit of work that all engines share. Every
 // method throws service_layer::StorageUnavailable when the database fails, and

@@ -93,7 +93,7 @@ RedisAddress parse_redis_url(const std::string& url) {
 
 namespace {
 
-std::unique_ptr<service_layer::OutboxReader> open_outbox_store(const DatabaseUrl& url) {
+std::unique_ptr<service_layer::OutboxReader> open_outbox_reader(const DatabaseUrl& url) {
   return std::visit(
       Overloaded{
           [](const SqliteDatabase& database) -> std::unique_ptr<service_layer::OutboxReader> {
@@ -120,18 +120,24 @@ Service::Service(const ServiceSettings& settings) {
         open_token_store(settings.database_url), std::chrono::milliseconds{1000});
   }
   if (settings.redis) {
-    relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
-        open_outbox_store(url),
-        std::make_unique<adapters::redis::RedisPublisher>(
-            adapters::redis::RedisAddress{settings.redis->host, settings.redis->port}),
-        service_layer::OutboxRelay::Settings{.event_name = "Allocated"}));
+    // Each event kind on its channel, the book's `line_allocated` first.
+    for (auto [event, channel] :
+         {std::pair{domain::events::Allocated::name, "line_allocated"},
+          std::pair{domain::events::BatchEtaChanged::name, "batch_eta_changed"}}) {
+      relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
+          open_outbox_reader(url),
+          std::make_unique<adapters::redis::RedisPublisher>(
+              adapters::redis::RedisAddress{settings.redis->host, settings.redis->port}, channel),
+          service_layer::OutboxRelay::Settings{.event_name = std::string{event}}));
+    }
   }
   if (settings.smtp) {
     relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
-        open_outbox_store(url),
+        open_outbox_reader(url),
         std::make_unique<adapters::email::SmtpNotifications>(adapters::email::SmtpSettings{
             settings.smtp->url, settings.smtp->sender, settings.smtp->recipient}),
-        service_layer::OutboxRelay::Settings{.event_name = "OutOfStock"}));
+        service_layer::OutboxRelay::Settings{.event_name =
+                                                 std::string{domain::events::OutOfStock::name}}));
   }
 }
 

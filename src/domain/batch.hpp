@@ -40,6 +40,7 @@ class Batch {
   // Removes and returns the most recently allocated line, if any.
   std::optional<OrderLine> deallocate_most_recent();
   void set_purchased_quantity(std::int64_t quantity) { purchased_quantity_ = quantity; }
+  void set_eta(std::optional<Date> eta) { eta_ = eta; }
 
   // Warehouse stock first, then shipments by earliest ETA, ties by reference.
   [[nodiscard]] bool is_preferred_to(const Batch& other) const;

@@ -62,12 +62,27 @@ struct ChangeBatchQuantity {
   friend bool operator==(const ChangeBatchQuantity&, const ChangeBatchQuantity&) = default;
 };
 
+// `eta` null: the batch has arrived in the warehouse.
+struct ChangeBatchEta {
+  static constexpr std::string_view name = "ChangeBatchEta";
+  std::string ref;
+  std::optional<Date> eta;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("ref", self.ref);
+    visit("eta", self.eta);
+  }
+  // The batch's product is known only once storage has found the batch.
+  void add_skus(std::vector<std::string>& /*skus*/) const {}
+  friend bool operator==(const ChangeBatchEta&, const ChangeBatchEta&) = default;
+};
+
 }  // namespace allocation::domain::commands
 
 namespace allocation::domain {
 
-using Command =
-    std::variant<commands::CreateBatch, commands::Allocate, commands::ChangeBatchQuantity>;
+using Command = std::variant<commands::CreateBatch, commands::Allocate,
+                             commands::ChangeBatchQuantity, commands::ChangeBatchEta>;
 
 }  // namespace allocation::domain
 

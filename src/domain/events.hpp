@@ -45,6 +45,21 @@ struct BatchQuantityChanged {
   friend bool operator==(const BatchQuantityChanged&, const BatchQuantityChanged&) = default;
 };
 
+// `eta` null: the batch has arrived in the warehouse.
+struct BatchEtaChanged {
+  static constexpr std::string_view name = "BatchEtaChanged";
+  std::string ref;
+  std::string sku;
+  std::optional<Date> eta;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("ref", self.ref);
+    visit("sku", self.sku);
+    visit("eta", self.eta);
+  }
+  friend bool operator==(const BatchEtaChanged&, const BatchEtaChanged&) = default;
+};
+
 struct Allocated {
   static constexpr std::string_view name = "Allocated";
   std::string orderid;
@@ -92,8 +107,9 @@ struct OutOfStock {
 
 namespace allocation::domain {
 
-using Event = std::variant<events::BatchCreated, events::BatchQuantityChanged, events::Allocated,
-                           events::Deallocated, events::OutOfStock>;
+using Event =
+    std::variant<events::BatchCreated, events::BatchQuantityChanged, events::BatchEtaChanged,
+                 events::Allocated, events::Deallocated, events::OutOfStock>;
 
 // The event's name as other services know it ("Allocated", "OutOfStock", ...).
 std::string_view name_of(const Event& event);

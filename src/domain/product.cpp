@@ -73,6 +73,18 @@ void Product::change_batch_quantity(std::string_view reference, std::int64_t pur
   }
 }
 
+void Product::change_batch_eta(std::string_view reference, std::optional<Date> eta) {
+  Batch* batch = batch_named(reference);
+  if (batch == nullptr) {
+    throw std::logic_error("product " + sku_ + " has no batch " + std::string{reference});
+  }
+  if (batch->eta() == eta) return;
+  batch->set_eta(eta);
+  ++version_number_;
+  events_.emplace_back(events::BatchEtaChanged{batch->reference(), sku_, eta});
+  std::sort(batches_.begin(), batches_.end(), preferred);
+}
+
 std::vector<Event> Product::take_events() { return std::exchange(events_, {}); }
 
 std::ostream& operator<<(std::ostream& out, const Product& product) {

@@ -39,6 +39,11 @@ class Product {
   // Precondition: the product has a batch with `reference`.
   void change_batch_quantity(std::string_view reference, std::int64_t purchased_quantity);
 
+  // A shipment's ETA moves, or it arrives (nullopt: in the warehouse). Its lines stay where
+  // they are; the batch takes its place in the preference order for lines to come. The same
+  // ETA again changes nothing. Precondition: the product has a batch with `reference`.
+  void change_batch_eta(std::string_view reference, std::optional<Date> eta);
+
   [[nodiscard]] const std::vector<Event>& pending_events() const { return events_; }
   std::vector<Event> take_events();
 

@@ -25,12 +25,21 @@ CommandResult allocate(const commands::Allocate& command, UnitOfWork& uow) {
   return {std::move(batchref)};
 }
 
+Product& product_of_batch(const std::string& reference, UnitOfWork& uow) {
+  auto sku = uow.products().sku_of_batch(reference);
+  Product* product = sku ? uow.products().get(*sku) : nullptr;
+  if (product == nullptr) throw UnknownBatch{reference};
+  return *product;
+}
+
 CommandResult change_batch_quantity(const commands::ChangeBatchQuantity& command, UnitOfWork& uow) {
-  auto sku = uow.products().sku_of_batch(command.ref);
-  if (!sku) throw UnknownBatch{command.ref};
-  Product* product = uow.products().get(*sku);
-  if (product == nullptr) throw UnknownBatch{command.ref};
-  product->change_batch_quantity(command.ref, command.qty);
+  product_of_batch(command.ref, uow).change_batch_quantity(command.ref, command.qty);
+  uow.accept();
+  return {};
+}
+
+CommandResult change_batch_eta(const commands::ChangeBatchEta& command, UnitOfWork& uow) {
+  product_of_batch(command.ref, uow).change_batch_eta(command.ref, command.eta);
   uow.accept();
   return {};
 }
@@ -42,6 +51,11 @@ void add_batch_to_view(const events::BatchCreated& event, UnitOfWork& uow) {
 
 void change_batch_in_view(const events::BatchQuantityChanged& event, UnitOfWork& uow) {
   uow.read_model().set_purchased_quantity(event);
+  uow.accept();
+}
+
+void change_eta_in_view(const events::BatchEtaChanged& event, UnitOfWork& uow) {
+  uow.read_model().set_eta(event);
   uow.accept();
 }
 
@@ -79,13 +93,16 @@ void record_in_audit(const Event& event, UnitOfWork& uow) {
 
 Handlers default_handlers() {
   return {
-      .commands = {create_batch, allocate, change_batch_quantity},
+      .commands = {create_batch, allocate, change_batch_quantity, change_batch_eta},
       .events =
           {
               // BatchCreated
               {add_batch_to_view, record_in_audit<events::BatchCreated>},
               // BatchQuantityChanged
               {change_batch_in_view, record_in_audit<events::BatchQuantityChanged>},
+              // BatchEtaChanged
+              {change_eta_in_view, publish<events::BatchEtaChanged>,
+               record_in_audit<events::BatchEtaChanged>},
               // Allocated
               {add_allocation_to_view, publish<events::Allocated>,
                record_in_audit<events::Allocated>},

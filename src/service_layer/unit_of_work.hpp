@@ -37,6 +37,7 @@ class ReadModelWriter {
   virtual void remove_allocation(const domain::events::Deallocated& deallocated) = 0;
   virtual void add_batch(const domain::events::BatchCreated& created) = 0;
   virtual void set_purchased_quantity(const domain::events::BatchQuantityChanged& changed) = 0;
+  virtual void set_eta(const domain::events::BatchEtaChanged& changed) = 0;
   virtual void add_available_quantity(std::string_view batch_reference, std::int64_t delta) = 0;
 };
 

@@ -119,6 +119,49 @@ def test_changing_quantity_of_an_unknown_batch_is_404(server):
     assert r.json()["message"] == "Unknown batch no-such"
 
 
+def test_a_shipment_that_arrives_is_allocated_from_first_and_keeps_its_lines(server):
+    api = ApiClient(server.url)
+    sku, early, late = random_sku(), random_batchref("early"), random_batchref("late")
+    api.post_to_add_batch(early, sku, 10, "2030-01-01")
+    api.post_to_add_batch(late, sku, 10, "2030-02-01")
+    order1, order2 = random_orderid(1), random_orderid(2)
+    api.post_to_allocate(order1, sku, 3)
+
+    r = requests.post(f"{server.url}/change_batch_eta", json={"ref": late, "eta": None})
+    assert r.status_code == 200
+    api.post_to_allocate(order2, sku, 4)
+
+    assert api.get_allocation(order1).json() == [{"sku": sku, "batchref": early}]
+    assert api.get_allocation(order2).json() == [{"sku": sku, "batchref": late}]
+    assert requests.get(f"{server.url}/products/{sku}").json() == {"sku": sku, "batches": [
+        {"ref": late, "eta": None, "purchased": 10, "available": 6},
+        {"ref": early, "eta": "2030-01-01", "purchased": 10, "available": 7},
+    ]}
+
+
+def test_a_delayed_shipment_moves_behind_the_others(server):
+    api = ApiClient(server.url)
+    sku, first, second = random_sku(), random_batchref("first"), random_batchref("second")
+    api.post_to_add_batch(first, sku, 10, "2030-01-01")
+    api.post_to_add_batch(second, sku, 10, "2030-02-01")
+    r = requests.post(f"{server.url}/change_batch_eta", json={"ref": first, "eta": "2030-03-01"})
+    assert r.status_code == 200
+    batches = requests.get(f"{server.url}/products/{sku}").json()["batches"]
+    assert [(b["ref"], b["eta"]) for b in batches] == [(second, "2030-02-01"), (first, "2030-03-01")]
+
+
+def test_changing_the_eta_wrongly_is_refused_with_a_message(server):
+    r = requests.post(f"{server.url}/change_batch_eta", json={"ref": "no-such", "eta": None})
+    assert r.status_code == 404
+    assert r.json()["message"] == "Unknown batch no-such"
+    r = requests.post(f"{server.url}/change_batch_eta", json={"ref": "no-such"})
+    assert r.status_code == 400
+    assert r.json()["message"] == "missing field 'eta'"
+    r = requests.post(f"{server.url}/change_batch_eta", json={"ref": "x", "eta": "2030-02-30"})
+    assert r.status_code == 400
+    assert r.json()["message"] == "field 'eta' must be an ISO date (YYYY-MM-DD) or null"
+
+
 def test_unknown_product_is_404(server):
     r = requests.get(f"{server.url}/products/no-such-sku")
     assert r.status_code == 404

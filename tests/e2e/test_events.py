@@ -74,6 +74,22 @@ def test_change_batch_quantity_leading_to_reallocation(server_with_events):
     assert api.get_allocation(orderid).json() == [{"sku": sku, "batchref": later_batch}]
 
 
+def test_an_arrived_shipment_is_published_on_batch_eta_changed(server_with_events):
+    api = ApiClient(server_with_events.url)
+    sku, batch = random_sku(), random_batchref()
+    api.post_to_add_batch(batch, sku, 10, "2030-01-01")
+    subscription = redis_client().pubsub(ignore_subscribe_messages=True)
+    subscription.subscribe("batch_eta_changed")
+    r = requests.post(f"{server_with_events.url}/change_batch_eta", json={"ref": batch, "eta": None})
+    assert r.status_code == 200
+
+    def announced():
+        message = subscription.get_message(timeout=0.2)
+        return json.loads(message["data"]) if message else None
+
+    assert wait_for(announced) == {"ref": batch, "sku": sku, "eta": None}
+
+
 def test_malformed_messages_are_skipped_and_later_ones_handled(server_with_events):
     api = ApiClient(server_with_events.url)
     sku, batch = random_sku(), random_batchref()

@@ -98,6 +98,10 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     view.available_quantity += changed.qty - view.purchased_quantity;
     view.purchased_quantity = changed.qty;
   }
+  void set_eta(const domain::events::BatchEtaChanged& changed) override {
+    working_.batches_view.at(changed.ref).eta =
+        changed.eta ? std::optional{changed.eta->iso()} : std::nullopt;
+  }
   void add_available_quantity(std::string_view reference, std::int64_t delta) override {
     working_.batches_view.find(reference)->second.available_quantity += delta;
   }

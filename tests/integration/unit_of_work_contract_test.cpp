@@ -47,6 +47,33 @@ TEST_P(UnitOfWorkContract, CommittedGroupsSurviveReopening) {
             (std::vector<BatchView>{{"b2", std::nullopt, 10, 3}, {"b1", "2026-12-01", 10, 10}}));
 }
 
+TEST_P(UnitOfWorkContract, AChangedEtaIsStoredAndOrdersTheBatchesAfterReopening) {
+  {
+    Writer writer{database->url()};
+    writer.handle(commands::CreateBatch{"early", "LAMP", 10, Date::parse_iso("2027-01-01")});
+    writer.handle(commands::CreateBatch{"late", "LAMP", 10, Date::parse_iso("2027-02-01")});
+    writer.handle(commands::Allocate{"o1", "LAMP", 3});
+    writer.handle(commands::ChangeBatchEta{"late", std::nullopt});
+    writer.handle(commands::ChangeBatchEta{"early", Date::parse_iso("2027-03-01")});
+    writer.uow().make_durable();
+  }
+  Writer reopened{database->url()};
+  reopened.uow().begin_group();
+  Product* product = reopened.uow().products().get("LAMP");
+  ASSERT_NE(product, nullptr);
+  EXPECT_EQ(product->batches().front().reference(), "late");
+  EXPECT_EQ(product->find_batch("late")->eta(), std::nullopt);
+  EXPECT_EQ(product->find_batch("early")->eta(), Date::parse_iso("2027-03-01"));
+  EXPECT_EQ(product->find_batch("early")->allocations(),
+            (std::vector<OrderLine>{{"o1", "LAMP", 3}}));
+  reopened.uow().discard_group();
+  EXPECT_EQ(
+      reopened.read_model().batches_for_sku("LAMP"),
+      (std::vector<BatchView>{{"late", std::nullopt, 10, 10}, {"early", "2027-03-01", 10, 7}}));
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox WHERE event = 'BatchEtaChanged'"), 2);
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM audit WHERE action = 'BatchEtaChanged'"), 2);
+}
+
 TEST_P(UnitOfWorkContract, ARolledBackUnitIsUndoneAndTheRestOfTheGroupKept) {
   Writer writer{database->url()};
   writer.uow().begin_group();

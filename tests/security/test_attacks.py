@@ -12,6 +12,7 @@ ROUTES = [
     ("POST", "/add_batch", {"ref": "b-attack", "sku": "S", "qty": 10, "eta": None}),
     ("POST", "/allocate", {"orderid": "o-attack", "sku": "S", "qty": 1}),
     ("POST", "/change_batch_quantity", {"ref": "b-attack", "qty": 1}),
+    ("POST", "/change_batch_eta", {"ref": "b-attack", "eta": None}),
     ("GET", "/allocations/o-attack", None),
     ("GET", "/products/S", None),
     ("GET", "/healthz", None),

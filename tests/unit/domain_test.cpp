@@ -123,6 +123,38 @@ TEST_F(ProductTest, BreaksTiesByReference) {
   EXPECT_EQ(order, (std::vector<std::string>{"y-warehouse", "z-warehouse", "a-first", "b-second"}));
 }
 
+TEST_F(ProductTest, AShipmentThatArrivesIsPreferredForLinesToComeAndKeepsItsLines) {
+  product.add_batch("early", 100, tomorrow);
+  product.add_batch("late", 100, later);
+  EXPECT_EQ(product.allocate(line), "early");
+  auto version = product.version_number();
+  product.take_events();
+  product.change_batch_eta("late", std::nullopt);
+  EXPECT_EQ(product.take_events(),
+            (std::vector<Event>{events::BatchEtaChanged{"late", "RETRO-CLOCK", std::nullopt}}));
+  EXPECT_EQ(product.version_number(), version + 1);
+  EXPECT_EQ(product.batches().front().reference(), "late");
+  EXPECT_TRUE(product.find_batch("early")->holds(line));
+  EXPECT_EQ(product.allocate(OrderLine{"o2", "RETRO-CLOCK", 10}), "late");
+}
+
+TEST_F(ProductTest, ADelayedShipmentFallsBehindEarlierOnes) {
+  product.add_batch("a", 100, today);
+  product.add_batch("b", 100, tomorrow);
+  product.change_batch_eta("a", later);
+  EXPECT_EQ(product.batches().front().reference(), "b");
+  EXPECT_EQ(product.find_batch("a")->eta(), later);
+}
+
+TEST_F(ProductTest, TheSameEtaAgainChangesNothing) {
+  product.add_batch("a", 100, today);
+  product.take_events();
+  auto version = product.version_number();
+  product.change_batch_eta("a", today);
+  EXPECT_TRUE(product.take_events().empty());
+  EXPECT_EQ(product.version_number(), version);
+}
+
 TEST_F(ProductTest, SkipsBatchesThatCannotTakeTheWholeLine) {
   product.add_batch("small-warehouse", 5, std::nullopt);
   product.add_batch("big-shipment", 100, tomorrow);

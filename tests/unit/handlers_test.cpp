@@ -97,6 +97,21 @@ TEST_F(HandlersTest, ChangingQuantityOfAnUnknownBatchIsRejected) {
   EXPECT_THROW(handle(commands::ChangeBatchQuantity{"nope", 10}), UnknownBatch);
 }
 
+TEST_F(HandlersTest, AnArrivedShipmentIsShownInTheWarehouseAnnouncedAndAudited) {
+  handle(commands::CreateBatch{"ship", "LAMP", 10, tomorrow}, Actor{"ops", "req-1"});
+  handle(commands::Allocate{"o1", "LAMP", 4});
+  handle(commands::ChangeBatchEta{"ship", std::nullopt}, Actor{"ops", "req-3"});
+  EXPECT_EQ(uow.batches_for_sku("LAMP"), (std::vector<BatchView>{{"ship", std::nullopt, 10, 6}}));
+  EXPECT_EQ(uow.allocations_for_order("o1"), (std::vector<AllocationView>{{"LAMP", "ship"}}));
+  const Event arrived = events::BatchEtaChanged{"ship", "LAMP", std::nullopt};
+  EXPECT_EQ(uow.durable().outbox.back(), arrived);
+  EXPECT_EQ(uow.durable().audit.back(), (std::pair{Actor{"ops", "req-3"}, arrived}));
+}
+
+TEST_F(HandlersTest, ChangingTheEtaOfAnUnknownBatchIsRejected) {
+  EXPECT_THROW(handle(commands::ChangeBatchEta{"nope", tomorrow}), UnknownBatch);
+}
+
 TEST_F(HandlersTest, ShrinkingABatchReallocatesItsLinesElsewhere) {
   handle(commands::CreateBatch{"in-stock", "INDIFFERENT-TABLE", 50, std::nullopt});
   handle(commands::CreateBatch{"shipment", "INDIFFERENT-TABLE", 50, tomorrow});

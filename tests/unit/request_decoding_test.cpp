@@ -49,6 +49,20 @@ TEST(RequestDecoding, ChangeOfQuantityMayBeZero) {
             "field 'qty' must be a non-negative integer of at most 2147483647");
 }
 
+TEST(RequestDecoding, AChangeOfEtaNeedsADateOrNull) {
+  EXPECT_EQ(std::get<commands::ChangeBatchEta>(
+                decode_change_batch_eta(R"({"ref":"b","eta":"2027-01-15"})")),
+            (commands::ChangeBatchEta{"b", Date::parse_iso("2027-01-15")}));
+  EXPECT_EQ(
+      std::get<commands::ChangeBatchEta>(decode_change_batch_eta(R"({"ref":"b","eta":null})")),
+      (commands::ChangeBatchEta{"b", std::nullopt}));
+  // Absent is a mistake, not an arrival: clearing an ETA is said with null.
+  EXPECT_EQ(problem(decode_change_batch_eta(R"({"ref":"b"})")), "missing field 'eta'");
+  EXPECT_EQ(problem(decode_change_batch_eta(R"({"ref":"b","eta":"soon"})")),
+            "field 'eta' must be an ISO date (YYYY-MM-DD) or null");
+  EXPECT_EQ(problem(decode_change_batch_eta(R"({"eta":null})")), "missing field 'ref'");
+}
+
 TEST(RequestDecoding, NamesTheFirstMissingOrMistypedField) {
   EXPECT_EQ(problem(decode_allocate(R"({"sku":"s","qty":1})")), "missing field 'orderid'");
   EXPECT_EQ(problem(decode_allocate(R"({"orderid":1,"sku":"s","qty":1})")),

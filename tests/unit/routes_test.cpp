@@ -67,6 +67,7 @@ TEST_F(RoutesTest, EachRouteHasItsMethodAndTheLeastRoleThatMayUseIt) {
                         {"POST", "/add_batch", Role::admin},
                         {"POST", "/allocate", Role::allocator},
                         {"POST", "/change_batch_quantity", Role::admin},
+                        {"POST", "/change_batch_eta", Role::admin},
                         {"GET", "/allocations/{orderid}", Role::reader},
                         {"GET", "/products/{sku}", Role::reader},
                         {"GET", "/healthz", Role::reader},
@@ -134,6 +135,22 @@ TEST_F(RoutesTest, CommandsAreAnsweredOnceDurableAndQueriesFromTheReadModel) {
   EXPECT_EQ(listed.body, R"([{"sku":"LAMP","batchref":"b1"}])");
   EXPECT_EQ(request("GET", "/products/LAMP").body,
             R"({"sku":"LAMP","batches":[{"ref":"b1","eta":null,"purchased":10,"available":7}]})");
+}
+
+TEST_F(RoutesTest, AShipmentThatArrivesMovesToTheFrontOfItsProduct) {
+  request("POST", "/add_batch", R"({"ref":"late","sku":"LAMP","qty":10,"eta":"2027-03-01"})");
+  request("POST", "/add_batch", R"({"ref":"early","sku":"LAMP","qty":10,"eta":"2027-02-01"})");
+  Response arrived = request("POST", "/change_batch_eta", R"({"ref":"late","eta":null})");
+  EXPECT_EQ(arrived.status, Status::ok);
+  EXPECT_EQ(arrived.body, "OK");
+  EXPECT_EQ(request("GET", "/products/LAMP").body,
+            R"({"sku":"LAMP","batches":[{"ref":"late","eta":null,"purchased":10,"available":10},)"
+            R"({"ref":"early","eta":"2027-02-01","purchased":10,"available":10}]})");
+  EXPECT_EQ(request("POST", "/change_batch_eta", R"({"ref":"nope","eta":null})").body,
+            R"({"message":"Unknown batch nope"})");
+  EXPECT_EQ(request("POST", "/change_batch_eta", R"({"ref":"late","eta":null})", "allocator-token")
+                .status,
+            Status::forbidden);
 }
 
 TEST_F(RoutesTest, FailuresAreAnsweredWithTheirStatusAndAMessage) {

@@ -64,6 +64,7 @@ inline constexpr char insert_batch[] =
     "INSERT INTO batches (reference, sku, purchased_quantity, eta) VALUES ($1, $2, $3, $4::date)";
 inline constexpr char update_batch_quantity[] =
     "UPDATE batches SET purchased_quantity = $1 WHERE reference = $2";
+inline constexpr char update_batch_eta[] = "UPDATE batches SET eta = $1::date WHERE reference = $2";
 inline constexpr char insert_allocations[] =
     "INSERT INTO allocations (sku, orderid, qty, batchref) SELECT sku, orderid, qty, batchref FROM "
     "unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS r (sku, orderid, "
@@ -83,6 +84,8 @@ inline constexpr char insert_batch_view[] =
 inline constexpr char set_batch_view_quantity[] =
     "UPDATE batches_view SET available_quantity = available_quantity + ($1 - purchased_quantity), "
     "purchased_quantity = $1 WHERE reference = $2";
+inline constexpr char set_batch_view_eta[] =
+    "UPDATE batches_view SET eta = $1::date WHERE reference = $2";
 inline constexpr char add_to_batches_view_available[] =
     "UPDATE batches_view AS b SET available_quantity = b.available_quantity + d.delta FROM (SELECT "
     "reference, sum(delta)::bigint AS delta FROM unnest($1::text[], $2::bigint[]) AS u (reference, "

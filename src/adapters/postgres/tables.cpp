@@ -182,6 +182,9 @@ void PostgresTables::store_change(const std::string& sku, const Event& event) {
           [&](const events::BatchQuantityChanged& e) {
             defer("batches", {sql::update_batch_quantity, {number(e.qty), e.ref}});
           },
+          [&](const events::BatchEtaChanged& e) {
+            defer("batches", {sql::update_batch_eta, {iso_text(e.eta), e.ref}});
+          },
           [&](const events::Allocated& e) {
             defer_row("allocations", sql::insert_allocations,
                       {sku, e.orderid, std::to_string(e.qty), e.batchref});
@@ -210,6 +213,9 @@ void PostgresTables::store_read_model_change(const ReadModelChange& change) {
                  },
                  [&](const events::BatchQuantityChanged& e) {
                    defer("batches_view", {sql::set_batch_view_quantity, {number(e.qty), e.ref}});
+                 },
+                 [&](const events::BatchEtaChanged& e) {
+                   defer("batches_view", {sql::set_batch_view_eta, {iso_text(e.eta), e.ref}});
                  },
                  [&](const AvailableQuantityDelta& d) {
                    defer_row("batches_view", sql::add_to_batches_view_available,

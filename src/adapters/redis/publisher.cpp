@@ -17,16 +17,15 @@ timeval as_timeval(std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-RedisPublisher::RedisPublisher(RedisAddress address, std::chrono::milliseconds timeout)
-    : address_{std::move(address)}, timeout_{timeout} {}
+RedisPublisher::RedisPublisher(RedisAddress address, std::string channel,
+                               std::chrono::milliseconds timeout)
+    : address_{std::move(address)}, channel_{std::move(channel)}, timeout_{timeout} {}
 
 RedisPublisher::~RedisPublisher() {
   if (context_ != nullptr) redisFree(context_);
 }
 
 void RedisPublisher::deliver(const domain::Event& event) {
-  const auto* allocated = std::get_if<domain::events::Allocated>(&event);
-  if (allocated == nullptr) throw std::logic_error{"only Allocated events go to Redis"};
   if (context_ == nullptr) {
     context_ = redisConnectWithTimeout(address_.host.c_str(), address_.port, as_timeval(timeout_));
     if (context_ == nullptr || context_->err != 0) {
@@ -39,8 +38,8 @@ void RedisPublisher::deliver(const domain::Event& event) {
     redisSetTimeout(context_, as_timeval(timeout_));
   }
   std::string payload = to_json(event);
-  auto* reply = static_cast<redisReply*>(
-      redisCommand(context_, "PUBLISH line_allocated %b", payload.data(), payload.size()));
+  auto* reply = static_cast<redisReply*>(redisCommand(
+      context_, "PUBLISH %b %b", channel_.data(), channel_.size(), payload.data(), payload.size()));
   if (reply == nullptr || reply->type == REDIS_REPLY_ERROR) {
     std::string reason = reply != nullptr ? std::string{reply->str, reply->len} : context_->errstr;
     if (reply != nullptr) freeReplyObject(reply);

@@ -16,17 +16,18 @@ struct RedisAddress {
   std::uint16_t port = 6379;
 };
 
-// Publishes Allocated events as JSON on the `line_allocated` channel. Connects on first use
-// and again after any failure; a publish returns once Redis has accepted it.
+// Publishes events as JSON on one channel. Connects on first use and again after any
+// failure; a publish returns once Redis has accepted it.
 class RedisPublisher final : public service_layer::EventDestination {
  public:
-  explicit RedisPublisher(RedisAddress address,
-                          std::chrono::milliseconds timeout = std::chrono::milliseconds{2000});
+  RedisPublisher(RedisAddress address, std::string channel,
+                 std::chrono::milliseconds timeout = std::chrono::milliseconds{2000});
   ~RedisPublisher() override;
   void deliver(const domain::Event& event) override;
 
  private:
   RedisAddress address_;
+  std::string channel_;
   std::chrono::milliseconds timeout_;
   redisContext* context_ = nullptr;
 };

@@ -24,6 +24,7 @@ inline constexpr char insert_batch[] =
     "INSERT INTO batches (reference, sku, purchased_quantity, eta) VALUES (?, ?, ?, ?)";
 inline constexpr char update_batch_quantity[] =
     "UPDATE batches SET purchased_quantity = ? WHERE reference = ?";
+inline constexpr char update_batch_eta[] = "UPDATE batches SET eta = ? WHERE reference = ?";
 inline constexpr char insert_allocation[] =
     "INSERT INTO allocations (sku, orderid, qty, batchref) VALUES (?, ?, ?, ?)";
 inline constexpr char delete_allocation[] =
@@ -41,6 +42,7 @@ inline constexpr char insert_batch_view[] =
 inline constexpr char set_batch_view_quantity[] =
     "UPDATE batches_view SET available_quantity = available_quantity + (?1 - purchased_quantity), "
     "purchased_quantity = ?1 WHERE reference = ?2";
+inline constexpr char set_batch_view_eta[] = "UPDATE batches_view SET eta = ? WHERE reference = ?";
 inline constexpr char add_to_batch_view_available[] =
     "UPDATE batches_view SET available_quantity = available_quantity + ? WHERE reference = ?";
 inline constexpr char select_batches_view_of_product[] =

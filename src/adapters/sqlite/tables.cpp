@@ -151,6 +151,10 @@ void SqliteTables::store_change(const std::string& sku, const Event& event) {
               StatementUse update{db_.statement(sql::update_batch_quantity)};
               update->bind(1, e.qty).bind(2, e.ref).execute();
             },
+            [&](const events::BatchEtaChanged& e) {
+              StatementUse update{db_.statement(sql::update_batch_eta)};
+              update->bind_optional(1, iso_text(e.eta)).bind(2, e.ref).execute();
+            },
             [&](const events::Allocated& e) {
               StatementUse insert{db_.statement(sql::insert_allocation)};
               insert->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).bind(4, e.batchref).execute();
@@ -192,6 +196,10 @@ void SqliteTables::store_read_model_change(const ReadModelChange& change) {
                    [&](const events::BatchQuantityChanged& e) {
                      StatementUse update{db_.statement(sql::set_batch_view_quantity)};
                      update->bind(1, e.qty).bind(2, e.ref).execute();
+                   },
+                   [&](const events::BatchEtaChanged& e) {
+                     StatementUse update{db_.statement(sql::set_batch_view_eta)};
+                     update->bind_optional(1, iso_text(e.eta)).bind(2, e.ref).execute();
                    },
                    [&](const AvailableQuantityDelta& d) {
                      StatementUse update{db_.statement(sql::add_to_batch_view_available)};

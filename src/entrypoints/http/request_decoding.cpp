@@ -61,13 +61,18 @@ class FieldReader {
     return *number;
   }
 
+  // Absent is null.
   std::optional<Date> optional_date(std::string_view name) {
     auto found = object_.find(name);
-    if (found == object_.end() || found->value().is_null()) return std::nullopt;
-    std::optional<Date> date;
-    if (found->value().is_string()) date = Date::parse_iso(found->value().get_string());
-    if (!date) fail(name, "must be an ISO date (YYYY-MM-DD) or null");
-    return date;
+    if (found == object_.end()) return std::nullopt;
+    return date_or_null(name, found->value());
+  }
+
+  // Present, as a date or null.
+  std::optional<Date> nullable_date(std::string_view name) {
+    const json::value* value = field(name);
+    if (value == nullptr) return std::nullopt;
+    return date_or_null(name, *value);
   }
 
   [[nodiscard]] const std::optional<std::string>& problem() const { return problem_; }
@@ -81,6 +86,14 @@ class FieldReader {
       return nullptr;
     }
     return &found->value();
+  }
+
+  std::optional<Date> date_or_null(std::string_view name, const json::value& value) {
+    if (value.is_null()) return std::nullopt;
+    std::optional<Date> date;
+    if (value.is_string()) date = Date::parse_iso(value.get_string());
+    if (!date) fail(name, "must be an ISO date (YYYY-MM-DD) or null");
+    return date;
   }
 
   void fail(std::string_view name, const std::string& requirement) {
@@ -157,6 +170,16 @@ Decoded<commands::ChangeBatchQuantity> decode_change_batch_quantity(std::string_
     commands::ChangeBatchQuantity command;
     command.ref = fields.identifier("ref");
     command.qty = fields.quantity("qty", 0);
+    return command;
+  });
+}
+
+Decoded<commands::ChangeBatchEta> decode_change_batch_eta(std::string_view body,
+                                                          const InputLimits& limits) {
+  return decode<commands::ChangeBatchEta>(body, limits, [](FieldReader& fields) {
+    commands::ChangeBatchEta command;
+    command.ref = fields.identifier("ref");
+    command.eta = fields.nullable_date("eta");
     return command;
   });
 }

@@ -38,6 +38,10 @@ Decoded<domain::commands::Allocate> decode_allocate(std::string_view body,
 Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity(
     std::string_view body, const InputLimits& limits = {});
 
+// `{"ref","eta"}`; `eta` an ISO date, or null for a batch now in the warehouse.
+Decoded<domain::commands::ChangeBatchEta> decode_change_batch_eta(std::string_view body,
+                                                                  const InputLimits& limits = {});
+
 // A `change_batch_quantity` message from Redis: `{"batchref","qty"}`; `qty` may be zero.
 Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity_message(
     std::string_view body, const InputLimits& limits = {});

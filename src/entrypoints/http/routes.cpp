@@ -102,6 +102,8 @@ RouteTable api_routes(const ApiPorts& ports) {
        command_route(ports, decode_allocate, Status::accepted)},
       {"POST", "/change_batch_quantity", Role::admin,
        command_route(ports, decode_change_batch_quantity, Status::ok)},
+      {"POST", "/change_batch_eta", Role::admin,
+       command_route(ports, decode_change_batch_eta, Status::ok)},
       {"GET", "/allocations/{orderid}", Role::reader,
        query_route(ports, "orderid", allocations_of_order)},
       {"GET", "/products/{sku}", Role::reader, query_route(ports, "sku", batches_of_product)},
