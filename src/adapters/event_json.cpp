@@ -16,6 +16,10 @@ json::value to_value(const std::optional<domain::Date>& date) {
   return json::string{date->iso()};
 }
 
+json::value to_value(domain::events::DeallocationReason reason) {
+  return json::string{domain::events::name_of(reason)};
+}
+
 bool read(const json::value& value, std::string& text) {
   if (!value.is_string()) return false;
   text = value.get_string();
@@ -30,6 +34,13 @@ bool read(const json::value& value, std::optional<domain::Date>& date) {
   if (value.is_null()) return true;
   if (value.is_string()) date = domain::Date::parse_iso(value.get_string());
   return date.has_value();
+}
+
+bool read(const json::value& value, domain::events::DeallocationReason& reason) {
+  if (!value.is_string()) return false;
+  auto named = domain::events::deallocation_reason_named(value.get_string());
+  if (named) reason = *named;
+  return named.has_value();
 }
 
 // The event whose name is `name`, among the alternatives of Event from `index` on.

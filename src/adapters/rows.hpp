@@ -57,6 +57,12 @@ service_layer::BatchView batch_view_of(const Row& row) {
   return {row.text(0), row.optional_text(1), row.int64(2), row.int64(3)};
 }
 
+// (sku, qty, batchref, eta, state)
+template <class Row>
+service_layer::OrderLineView order_line_view_of(const Row& row) {
+  return {row.text(0), row.int64(1), row.optional_text(2), row.optional_text(3), row.text(4)};
+}
+
 // The outbox entry of an (id, payload) row of `event_name`; nullopt, logged, when its payload
 // is unreadable, so that one bad row does not hold back the rest.
 std::optional<service_layer::OutboxEntry> outbox_entry_of(std::string_view event_name,

@@ -47,6 +47,9 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   std::optional<std::string> sku_of_batch(std::string_view reference) override {
     return tables_->sku_of_batch(reference);
   }
+  std::vector<std::string> skus_of_order(std::string_view orderid) override {
+    return tables_->skus_of_order(orderid);
+  }
   void expect(const std::vector<std::string>& skus) override;
 
   void add_allocation(const domain::events::Allocated& allocated) override {
@@ -63,6 +66,9 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   }
   void set_eta(const domain::events::BatchEtaChanged& changed) override {
     read_model_changes_.emplace_back(changed);
+  }
+  void mark_unallocated(const domain::events::LineUnallocated& unallocated) override {
+    read_model_changes_.emplace_back(unallocated);
   }
   void add_available_quantity(std::string_view batch_reference, std::int64_t delta) override {
     read_model_changes_.emplace_back(AvailableQuantityDelta{std::string{batch_reference}, delta});

@@ -23,7 +23,8 @@ struct AvailableQuantityDelta {
 using ReadModelChange =
     std::variant<domain::events::Allocated, domain::events::Deallocated,
                  domain::events::BatchCreated, domain::events::BatchQuantityChanged,
-                 domain::events::BatchEtaChanged, AvailableQuantityDelta>;
+                 domain::events::BatchEtaChanged, domain::events::LineUnallocated,
+                 AvailableQuantityDelta>;
 
 // The SQL of one database engine, behind the one unit of work that all engines share. Every
 // method throws service_layer::StorageUnavailable when the database fails, and
@@ -45,6 +46,8 @@ class Tables {
       const std::vector<std::string>& skus) = 0;
   virtual domain::Product load_product(const std::string& sku, std::int64_t version) = 0;
   virtual std::optional<std::string> sku_of_batch(std::string_view reference) = 0;
+  // From allocations_view, which the same transaction keeps in step with the allocations.
+  virtual std::vector<std::string> skus_of_order(std::string_view orderid) = 0;
   // Stores `version` for `sku` if the stored version is still `expected` (nullopt: no row
   // yet); false when it finds otherwise at once. An engine that sends writes later reports
   // the mismatch as ConcurrencyConflict from a later call instead.

@@ -123,6 +123,8 @@ Service::Service(const ServiceSettings& settings) {
     // Each event kind on its channel, the book's `line_allocated` first.
     for (auto [event, channel] :
          {std::pair{domain::events::Allocated::name, "line_allocated"},
+          std::pair{domain::events::Deallocated::name, "line_deallocated"},
+          std::pair{domain::events::LineUnallocated::name, "line_unallocated"},
           std::pair{domain::events::BatchEtaChanged::name, "batch_eta_changed"}}) {
       relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
           open_outbox_reader(url),

@@ -1,5 +1,6 @@
 #include "domain/batch.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace allocation::domain {
@@ -25,6 +26,21 @@ std::optional<OrderLine> Batch::deallocate_most_recent() {
   lines_.erase(line);
   allocated_quantity_ -= line.qty;
   return line;
+}
+
+std::vector<OrderLine> Batch::deallocate_order(std::string_view orderid) {
+  std::vector<OrderLine> removed;
+  auto kept = std::remove_if(allocations_.begin(), allocations_.end(), [&](OrderLine& line) {
+    if (line.orderid != orderid) return false;
+    removed.push_back(line);
+    return true;
+  });
+  allocations_.erase(kept, allocations_.end());
+  for (const OrderLine& line : removed) {
+    lines_.erase(line);
+    allocated_quantity_ -= line.qty;
+  }
+  return removed;
 }
 
 bool Batch::is_preferred_to(const Batch& other) const {

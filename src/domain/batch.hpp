@@ -39,6 +39,8 @@ class Batch {
   void allocate(const OrderLine& line);
   // Removes and returns the most recently allocated line, if any.
   std::optional<OrderLine> deallocate_most_recent();
+  // Removes and returns the lines of `orderid`, oldest first.
+  std::vector<OrderLine> deallocate_order(std::string_view orderid);
   void set_purchased_quantity(std::int64_t quantity) { purchased_quantity_ = quantity; }
   void set_eta(std::optional<Date> eta) { eta_ = eta; }
 

@@ -76,6 +76,12 @@ struct Allocated {
   friend bool operator==(const Allocated&, const Allocated&) = default;
 };
 
+// Why a line left its batch: a smaller quantity, after which the line is placed again, or a
+// cancellation, after which it is not.
+enum class DeallocationReason { quantity_changed, cancelled };
+std::string_view name_of(DeallocationReason reason);
+std::optional<DeallocationReason> deallocation_reason_named(std::string_view name);
+
 // `batchref` names the batch the line left; beyond the book's three fields.
 struct Deallocated {
   static constexpr std::string_view name = "Deallocated";
@@ -83,14 +89,31 @@ struct Deallocated {
   std::string sku;
   std::int64_t qty = 0;
   std::string batchref;
+  DeallocationReason reason = DeallocationReason::quantity_changed;
   template <class Self, class Visitor>
   static void each_field(Self& self, Visitor&& visit) {
     visit("orderid", self.orderid);
     visit("sku", self.sku);
     visit("qty", self.qty);
     visit("batchref", self.batchref);
+    visit("reason", self.reason);
   }
   friend bool operator==(const Deallocated&, const Deallocated&) = default;
+};
+
+// A line that lost its batch and found no other: it stays on its order, unallocated.
+struct LineUnallocated {
+  static constexpr std::string_view name = "LineUnallocated";
+  std::string orderid;
+  std::string sku;
+  std::int64_t qty = 0;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("orderid", self.orderid);
+    visit("sku", self.sku);
+    visit("qty", self.qty);
+  }
+  friend bool operator==(const LineUnallocated&, const LineUnallocated&) = default;
 };
 
 struct OutOfStock {
@@ -107,9 +130,9 @@ struct OutOfStock {
 
 namespace allocation::domain {
 
-using Event =
-    std::variant<events::BatchCreated, events::BatchQuantityChanged, events::BatchEtaChanged,
-                 events::Allocated, events::Deallocated, events::OutOfStock>;
+using Event = std::variant<events::BatchCreated, events::BatchQuantityChanged,
+                           events::BatchEtaChanged, events::Allocated, events::Deallocated,
+                           events::LineUnallocated, events::OutOfStock>;
 
 // The event's name as other services know it ("Allocated", "OutOfStock", ...).
 std::string_view name_of(const Event& event);

@@ -1,4 +1,6 @@
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "domain/commands.hpp"
 #include "domain/events.hpp"
@@ -15,6 +17,19 @@ void print_value(std::ostream& out, const std::optional<Date>& date) {
   } else {
     out << "null";
   }
+}
+
+void print_value(std::ostream& out, events::DeallocationReason reason) {
+  out << events::name_of(reason);
+}
+void print_value(std::ostream& out, const std::vector<std::string>& texts) {
+  out << "[";
+  const char* separator = "";
+  for (const std::string& text : texts) {
+    out << separator << text;
+    separator = ", ";
+  }
+  out << "]";
 }
 
 template <class Message>
@@ -38,6 +53,23 @@ std::string_view name_of(const Event& event) {
 }  // namespace allocation::domain
 
 namespace allocation::domain::events {
+
+std::string_view name_of(DeallocationReason reason) {
+  switch (reason) {
+    case DeallocationReason::quantity_changed:
+      return "quantity_changed";
+    case DeallocationReason::cancelled:
+      return "cancelled";
+  }
+  return "quantity_changed";
+}
+
+std::optional<DeallocationReason> deallocation_reason_named(std::string_view name) {
+  for (auto reason : {DeallocationReason::quantity_changed, DeallocationReason::cancelled}) {
+    if (name_of(reason) == name) return reason;
+  }
+  return std::nullopt;
+}
 
 std::ostream& operator<<(std::ostream& out, const Event& event) {
   std::visit([&](const auto& e) { print(out, e); }, event);

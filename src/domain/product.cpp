@@ -57,6 +57,25 @@ std::optional<std::string> Product::allocate(const OrderLine& line) {
   return std::nullopt;
 }
 
+std::optional<std::string> Product::reallocate(const OrderLine& line) {
+  auto batchref = allocate(line);
+  if (!batchref) events_.emplace_back(events::LineUnallocated{line.orderid, line.sku, line.qty});
+  return batchref;
+}
+
+void Product::cancel_order(std::string_view orderid) {
+  bool changed = false;
+  for (Batch& batch : batches_) {
+    for (OrderLine& line : batch.deallocate_order(orderid)) {
+      events_.emplace_back(events::Deallocated{std::move(line.orderid), sku_, line.qty,
+                                               batch.reference(),
+                                               events::DeallocationReason::cancelled});
+      changed = true;
+    }
+  }
+  if (changed) ++version_number_;
+}
+
 void Product::change_batch_quantity(std::string_view reference, std::int64_t purchased_quantity) {
   Batch* batch = batch_named(reference);
   if (batch == nullptr) {

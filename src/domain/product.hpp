@@ -34,6 +34,14 @@ class Product {
   // batch can take it, records OutOfStock and returns nothing.
   std::optional<std::string> allocate(const OrderLine& line);
 
+  // Places again a line that lost its batch, like allocate(); when no batch can take it, the
+  // line is announced as unallocated (LineUnallocated) besides OutOfStock.
+  std::optional<std::string> reallocate(const OrderLine& line);
+
+  // Returns every line of `orderid` to stock without placing it again (Deallocated, reason
+  // cancelled); an order with no line here changes nothing.
+  void cancel_order(std::string_view orderid);
+
   // Sets the purchased quantity; while the batch is over-allocated, its most recent lines
   // are deallocated (a Deallocated event each) for the caller to reallocate.
   // Precondition: the product has a batch with `reference`.

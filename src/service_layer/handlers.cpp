@@ -44,6 +44,15 @@ CommandResult change_batch_eta(const commands::ChangeBatchEta& command, UnitOfWo
   return {};
 }
 
+CommandResult cancel_order(const commands::CancelOrder& command, UnitOfWork& uow) {
+  auto skus = command.skus.empty() ? uow.products().skus_of_order(command.orderid) : command.skus;
+  for (const std::string& sku : skus) {
+    if (Product* product = uow.products().get(sku)) product->cancel_order(command.orderid);
+  }
+  uow.accept();
+  return {};
+}
+
 void add_batch_to_view(const events::BatchCreated& event, UnitOfWork& uow) {
   uow.read_model().add_batch(event);
   uow.accept();
@@ -71,9 +80,19 @@ void remove_allocation_from_view(const events::Deallocated& event, UnitOfWork& u
   uow.accept();
 }
 
-// A line that lost its batch is placed again by the normal policy.
+// A line that lost its batch to a smaller quantity is placed again by the normal policy; a
+// cancelled one is not.
 void reallocate(const events::Deallocated& event, UnitOfWork& uow) {
-  allocate(commands::Allocate{event.orderid, event.sku, event.qty}, uow);
+  if (event.reason != events::DeallocationReason::quantity_changed) return;
+  Product* product = uow.products().get(event.sku);
+  if (product == nullptr) throw InvalidSku{event.sku};
+  product->reallocate(OrderLine{event.orderid, event.sku, event.qty});
+  uow.accept();
+}
+
+void mark_unallocated_in_view(const events::LineUnallocated& event, UnitOfWork& uow) {
+  uow.read_model().mark_unallocated(event);
+  uow.accept();
 }
 
 // Through the outbox, to whichever destination relays events of its kind.
@@ -93,7 +112,7 @@ void record_in_audit(const Event& event, UnitOfWork& uow) {
 
 Handlers default_handlers() {
   return {
-      .commands = {create_batch, allocate, change_batch_quantity, change_batch_eta},
+      .commands = {create_batch, allocate, change_batch_quantity, change_batch_eta, cancel_order},
       .events =
           {
               // BatchCreated
@@ -107,7 +126,11 @@ Handlers default_handlers() {
               {add_allocation_to_view, publish<events::Allocated>,
                record_in_audit<events::Allocated>},
               // Deallocated
-              {remove_allocation_from_view, reallocate, record_in_audit<events::Deallocated>},
+              {remove_allocation_from_view, reallocate, publish<events::Deallocated>,
+               record_in_audit<events::Deallocated>},
+              // LineUnallocated
+              {mark_unallocated_in_view, publish<events::LineUnallocated>,
+               record_in_audit<events::LineUnallocated>},
               // OutOfStock
               {publish<events::OutOfStock>},
           },

@@ -22,6 +22,18 @@ struct BatchView {
   friend bool operator==(const BatchView&, const BatchView&) = default;
 };
 
+// A line of an order as the shop sees it: allocated to a batch (whose ETA is the date the
+// shop can promise; none: in the warehouse), or `cancelled`, or `unallocated` (it lost its
+// batch and found no other), without a batch.
+struct OrderLineView {
+  std::string sku;
+  std::int64_t qty = 0;
+  std::optional<std::string> batchref;
+  std::optional<std::string> eta;  // ISO date
+  std::string state;
+  friend bool operator==(const OrderLineView&, const OrderLineView&) = default;
+};
+
 // Queries answered from the read models, never from the write model (CQRS).
 class ReadModelReader {
  public:
@@ -29,6 +41,8 @@ class ReadModelReader {
   virtual std::vector<AllocationView> allocations_for_order(std::string_view orderid) = 0;
   // In allocation preference order; empty when the SKU has no batch.
   virtual std::vector<BatchView> batches_for_sku(std::string_view sku) = 0;
+  // Allocated lines first, each part in the order it came; empty for an unknown order.
+  virtual std::vector<OrderLineView> order_lines(std::string_view orderid) = 0;
 };
 
 }  // namespace allocation::service_layer

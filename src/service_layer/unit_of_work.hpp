@@ -22,6 +22,8 @@ class ProductRepository {
   virtual domain::Product& add(domain::Product product) = 0;
   // The SKU of the batch with `reference`, whatever product it belongs to.
   virtual std::optional<std::string> sku_of_batch(std::string_view reference) = 0;
+  // The SKUs of the products that hold allocated lines of `orderid`.
+  virtual std::vector<std::string> skus_of_order(std::string_view orderid) = 0;
   // Products about to be got, so that storage may read them together rather than one by one.
   virtual void expect(const std::vector<std::string>& skus) = 0;
 };
@@ -38,6 +40,7 @@ class ReadModelWriter {
   virtual void add_batch(const domain::events::BatchCreated& created) = 0;
   virtual void set_purchased_quantity(const domain::events::BatchQuantityChanged& changed) = 0;
   virtual void set_eta(const domain::events::BatchEtaChanged& changed) = 0;
+  virtual void mark_unallocated(const domain::events::LineUnallocated& unallocated) = 0;
   virtual void add_available_quantity(std::string_view batch_reference, std::int64_t delta) = 0;
 };
 

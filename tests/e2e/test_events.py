@@ -90,6 +90,37 @@ def test_an_arrived_shipment_is_published_on_batch_eta_changed(server_with_event
     assert wait_for(announced) == {"ref": batch, "sku": sku, "eta": None}
 
 
+def test_a_cancellation_and_a_line_left_without_a_batch_are_published(server_with_events):
+    api = ApiClient(server_with_events.url)
+    sku, batch = random_sku(), random_batchref()
+    api.post_to_add_batch(batch, sku, 10, None)
+    cancelled, stranded = random_orderid(1), random_orderid(2)
+    api.post_to_allocate(cancelled, sku, 2)
+    api.post_to_allocate(stranded, sku, 8)
+    subscription = redis_client().pubsub(ignore_subscribe_messages=True)
+    subscription.subscribe("line_deallocated", "line_unallocated")
+    assert requests.post(f"{server_with_events.url}/orders/{cancelled}/cancel").status_code == 200
+    r = requests.post(f"{server_with_events.url}/change_batch_quantity", json={"ref": batch, "qty": 5})
+    assert r.status_code == 200
+
+    received = []
+
+    def all_received():
+        message = subscription.get_message(timeout=0.2)
+        if message:
+            received.append((message["channel"], json.loads(message["data"])))
+        return len(received) == 3
+
+    wait_for(all_received)
+    assert sorted(received, key=lambda item: (item[0], item[1]["orderid"])) == [
+        ("line_deallocated", {"orderid": cancelled, "sku": sku, "qty": 2, "batchref": batch,
+                              "reason": "cancelled"}),
+        ("line_deallocated", {"orderid": stranded, "sku": sku, "qty": 8, "batchref": batch,
+                              "reason": "quantity_changed"}),
+        ("line_unallocated", {"orderid": stranded, "sku": sku, "qty": 8}),
+    ]
+
+
 def test_malformed_messages_are_skipped_and_later_ones_handled(server_with_events):
     api = ApiClient(server_with_events.url)
     sku, batch = random_sku(), random_batchref()

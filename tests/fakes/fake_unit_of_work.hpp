@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "service_layer/read_model.hpp"
@@ -28,6 +29,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     std::map<std::string, std::string, std::less<>> batch_skus;
     std::vector<domain::Event> outbox;
     std::vector<std::pair<service_layer::Actor, domain::Event>> audit;
+    std::map<std::tuple<std::string, std::string, std::int64_t>, std::string> line_states;
   };
 
   service_layer::ProductRepository& products() override { return *this; }
@@ -87,6 +89,9 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     auto found = std::find(rows.begin(), rows.end(),
                            domain::events::Allocated{d.orderid, d.sku, d.qty, d.batchref});
     if (found != rows.end()) rows.erase(found);
+    if (d.reason == domain::events::DeallocationReason::cancelled) {
+      working_.line_states[{d.orderid, d.sku, d.qty}] = "cancelled";
+    }
   }
   void add_batch(const domain::events::BatchCreated& created) override {
     working_.batches_view[created.ref] = service_layer::BatchView{
@@ -102,6 +107,9 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     working_.batches_view.at(changed.ref).eta =
         changed.eta ? std::optional{changed.eta->iso()} : std::nullopt;
   }
+  void mark_unallocated(const domain::events::LineUnallocated& line) override {
+    working_.line_states[{line.orderid, line.sku, line.qty}] = "unallocated";
+  }
   void add_available_quantity(std::string_view reference, std::int64_t delta) override {
     working_.batches_view.find(reference)->second.available_quantity += delta;
   }
@@ -116,6 +124,31 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
       if (row.orderid == orderid) rows.push_back({row.sku, row.batchref});
     }
     return rows;
+  }
+  std::vector<std::string> skus_of_order(std::string_view orderid) override {
+    std::set<std::string> skus;
+    for (const auto& row : working_.allocations_view) {
+      if (row.orderid == orderid) skus.insert(row.sku);
+    }
+    return {skus.begin(), skus.end()};
+  }
+  std::vector<service_layer::OrderLineView> order_lines(std::string_view orderid) override {
+    std::vector<service_layer::OrderLineView> lines;
+    for (const auto& row : durable_.allocations_view) {
+      if (row.orderid != orderid) continue;
+      lines.push_back({row.sku, row.qty, row.batchref, durable_.batches_view.at(row.batchref).eta,
+                       "allocated"});
+    }
+    for (const auto& [line, state] : durable_.line_states) {
+      const auto& [line_order, sku, qty] = line;
+      bool allocated = std::any_of(lines.begin(), lines.end(), [&](const auto& view) {
+        return view.sku == sku && view.qty == qty && view.state == "allocated";
+      });
+      if (line_order == orderid && !allocated) {
+        lines.push_back({sku, qty, std::nullopt, std::nullopt, state});
+      }
+    }
+    return lines;
   }
   std::vector<service_layer::BatchView> batches_for_sku(std::string_view sku) override {
     std::vector<service_layer::BatchView> rows;

@@ -74,6 +74,38 @@ TEST_P(UnitOfWorkContract, AChangedEtaIsStoredAndOrdersTheBatchesAfterReopening)
   EXPECT_EQ(database->scalar("SELECT count(*) FROM audit WHERE action = 'BatchEtaChanged'"), 2);
 }
 
+TEST_P(UnitOfWorkContract, CancelledAndUnallocatedLinesStayOnTheirOrderAndLeaveTheProduct) {
+  {
+    Writer writer{database->url()};
+    writer.handle(commands::CreateBatch{"stock", "LAMP", 10, std::nullopt});
+    writer.handle(commands::CreateBatch{"rugs", "RUG", 5, Date::parse_iso("2027-01-01")});
+    writer.handle(commands::Allocate{"o1", "LAMP", 4});
+    writer.handle(commands::Allocate{"o1", "RUG", 5});
+    writer.handle(commands::Allocate{"o2", "LAMP", 3});
+    writer.handle(commands::CancelOrder{"o1", {"LAMP"}});
+    writer.handle(commands::ChangeBatchQuantity{"rugs", 2});
+    writer.uow().make_durable();
+    EXPECT_EQ(writer.read_model().order_lines("o1"),
+              (std::vector<OrderLineView>{{"LAMP", 4, std::nullopt, std::nullopt, "cancelled"},
+                                          {"RUG", 5, std::nullopt, std::nullopt, "unallocated"}}));
+    EXPECT_EQ(writer.read_model().order_lines("o2"),
+              (std::vector<OrderLineView>{{"LAMP", 3, "stock", std::nullopt, "allocated"}}));
+    EXPECT_TRUE(writer.read_model().order_lines("o3").empty());
+  }
+  Writer reopened{database->url()};
+  reopened.uow().begin_group();
+  EXPECT_EQ(reopened.uow().products().get("LAMP")->find_batch("stock")->allocations(),
+            (std::vector<OrderLine>{{"o2", "LAMP", 3}}));
+  EXPECT_TRUE(reopened.uow().products().get("RUG")->find_batch("rugs")->allocations().empty());
+  reopened.uow().discard_group();
+  reopened.handle(commands::Allocate{"o1", "LAMP", 4});
+  EXPECT_EQ(reopened.read_model().order_lines("o1").at(0),
+            (OrderLineView{"LAMP", 4, "stock", std::nullopt, "allocated"}));
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox WHERE event = 'Deallocated'"), 2);
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox WHERE event = 'LineUnallocated'"), 1);
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM audit WHERE action = 'LineUnallocated'"), 1);
+}
+
 TEST_P(UnitOfWorkContract, ARolledBackUnitIsUndoneAndTheRestOfTheGroupKept) {
   Writer writer{database->url()};
   writer.uow().begin_group();

@@ -15,6 +15,8 @@ ROUTES = [
     ("POST", "/change_batch_eta", {"ref": "b-attack", "eta": None}),
     ("GET", "/allocations/o-attack", None),
     ("GET", "/products/S", None),
+    ("GET", "/orders/o-attack", None),
+    ("POST", "/orders/o-attack/cancel", None),
     ("GET", "/healthz", None),
     ("GET", "/metrics", None),
     ("GET", "/no/such/route", None),

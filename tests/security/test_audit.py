@@ -41,7 +41,9 @@ def test_every_change_of_stock_is_traced_to_a_token_and_a_request(secured):
         ("admin-token", changed.headers["X-Request-Id"], "BatchQuantityChanged",
          {"ref": "b1", "sku": "S", "qty": 1}),
         ("admin-token", changed.headers["X-Request-Id"], "Deallocated",
-         {"orderid": "o1", "sku": "S", "qty": 2, "batchref": "b1"}),
+         {"orderid": "o1", "sku": "S", "qty": 2, "batchref": "b1", "reason": "quantity_changed"}),
+        ("admin-token", changed.headers["X-Request-Id"], "LineUnallocated",
+         {"orderid": "o1", "sku": "S", "qty": 2}),
     ]
 
 

@@ -155,6 +155,37 @@ TEST_F(ProductTest, TheSameEtaAgainChangesNothing) {
   EXPECT_EQ(product.version_number(), version);
 }
 
+TEST_F(ProductTest, CancellingAnOrderReturnsEachOfItsLinesAndNoOtherOrders) {
+  product.add_batch("stock", 100, std::nullopt);
+  product.add_batch("ship", 100, tomorrow);
+  product.allocate(line);
+  product.allocate(OrderLine{"other", "RETRO-CLOCK", 5});
+  product.allocate(OrderLine{"oref", "RETRO-CLOCK", 95});
+  product.take_events();
+  auto version = product.version_number();
+  product.cancel_order("oref");
+  using events::DeallocationReason::cancelled;
+  EXPECT_EQ(
+      product.take_events(),
+      (std::vector<Event>{events::Deallocated{"oref", "RETRO-CLOCK", 10, "stock", cancelled},
+                          events::Deallocated{"oref", "RETRO-CLOCK", 95, "ship", cancelled}}));
+  EXPECT_EQ(product.version_number(), version + 1);
+  EXPECT_EQ(product.find_batch("stock")->available_quantity(), 95);
+  EXPECT_EQ(product.find_batch("ship")->available_quantity(), 100);
+  product.cancel_order("oref");
+  EXPECT_TRUE(product.take_events().empty());
+  EXPECT_EQ(product.version_number(), version + 1);
+}
+
+TEST_F(ProductTest, ALineThatFindsNoBatchWhenPlacedAgainIsAnnouncedUnallocated) {
+  product.add_batch("small", 5, std::nullopt);
+  EXPECT_EQ(product.reallocate(line), std::nullopt);
+  EXPECT_EQ(product.take_events(),
+            (std::vector<Event>{events::BatchCreated{"small", "RETRO-CLOCK", 5, std::nullopt},
+                                events::OutOfStock{"RETRO-CLOCK"},
+                                events::LineUnallocated{"oref", "RETRO-CLOCK", 10}}));
+}
+
 TEST_F(ProductTest, SkipsBatchesThatCannotTakeTheWholeLine) {
   product.add_batch("small-warehouse", 5, std::nullopt);
   product.add_batch("big-shipment", 100, tomorrow);

@@ -129,12 +129,63 @@ TEST_F(HandlersTest, ShrinkingABatchReallocatesItsLinesElsewhere) {
             (Event{events::Allocated{"o2", "INDIFFERENT-TABLE", 20, "shipment"}}));
 }
 
-TEST_F(HandlersTest, ShrinkingWithNowhereToGoRaisesOutOfStock) {
+TEST_F(HandlersTest, ALineShrunkOutOfItsBatchWithNowhereToGoStaysOnItsOrderUnallocated) {
   handle(commands::CreateBatch{"only", "RUG", 10, std::nullopt});
   handle(commands::Allocate{"o1", "RUG", 10});
   handle(commands::ChangeBatchQuantity{"only", 5});
   EXPECT_TRUE(uow.allocations_for_order("o1").empty());
-  EXPECT_EQ(uow.durable().outbox.back(), (Event{events::OutOfStock{"RUG"}}));
+  EXPECT_EQ(uow.order_lines("o1"),
+            (std::vector<OrderLineView>{{"RUG", 10, std::nullopt, std::nullopt, "unallocated"}}));
+  auto& outbox = uow.durable().outbox;
+  EXPECT_EQ(
+      std::vector<Event>(outbox.end() - 3, outbox.end()),
+      (std::vector<Event>{events::Deallocated{"o1", "RUG", 10, "only"}, events::OutOfStock{"RUG"},
+                          events::LineUnallocated{"o1", "RUG", 10}}));
+}
+
+TEST_F(HandlersTest, CancellingAnOrderReturnsItsStockAndPlacesNothingAgain) {
+  handle(commands::CreateBatch{"stock", "LAMP", 10, std::nullopt});
+  handle(commands::CreateBatch{"ship", "LAMP", 10, tomorrow});
+  handle(commands::CreateBatch{"rugs", "RUG", 10, std::nullopt});
+  handle(commands::Allocate{"o1", "LAMP", 4});
+  handle(commands::Allocate{"o1", "RUG", 2});
+  handle(commands::Allocate{"o2", "LAMP", 3});
+  handle(commands::CancelOrder{"o1", {}}, Actor{"shop", "req-9"});
+  EXPECT_TRUE(uow.allocations_for_order("o1").empty());
+  EXPECT_EQ(uow.batches_for_sku("LAMP")[0].available_quantity, 7);
+  EXPECT_EQ(uow.batches_for_sku("LAMP")[1].available_quantity, 10);
+  EXPECT_EQ(uow.batches_for_sku("RUG")[0].available_quantity, 10);
+  EXPECT_EQ(uow.order_lines("o1"),
+            (std::vector<OrderLineView>{{"LAMP", 4, std::nullopt, std::nullopt, "cancelled"},
+                                        {"RUG", 2, std::nullopt, std::nullopt, "cancelled"}}));
+  const Event cancelled =
+      events::Deallocated{"o1", "RUG", 2, "rugs", events::DeallocationReason::cancelled};
+  EXPECT_EQ(uow.durable().outbox.back(), cancelled);
+  EXPECT_EQ(uow.durable().audit.back(), (std::pair{Actor{"shop", "req-9"}, cancelled}));
+  EXPECT_EQ(uow.order_lines("o2").at(0).state, "allocated");
+}
+
+TEST_F(HandlersTest, CancellingSomeSkusOfAnOrderKeepsTheOthersAndTwiceChangesNothing) {
+  handle(commands::CreateBatch{"stock", "LAMP", 10, std::nullopt});
+  handle(commands::CreateBatch{"rugs", "RUG", 10, std::nullopt});
+  handle(commands::Allocate{"o1", "LAMP", 4});
+  handle(commands::Allocate{"o1", "RUG", 2});
+  handle(commands::CancelOrder{"o1", {"RUG"}});
+  auto audited = uow.durable().audit.size();
+  handle(commands::CancelOrder{"o1", {"RUG"}});
+  EXPECT_EQ(uow.durable().audit.size(), audited);
+  EXPECT_EQ(uow.order_lines("o1"),
+            (std::vector<OrderLineView>{{"LAMP", 4, "stock", std::nullopt, "allocated"},
+                                        {"RUG", 2, std::nullopt, std::nullopt, "cancelled"}}));
+}
+
+TEST_F(HandlersTest, ACancelledLineAllocatedAgainIsAllocated) {
+  handle(commands::CreateBatch{"stock", "LAMP", 10, std::nullopt});
+  handle(commands::Allocate{"o1", "LAMP", 4});
+  handle(commands::CancelOrder{"o1", {}});
+  handle(commands::Allocate{"o1", "LAMP", 4});
+  EXPECT_EQ(uow.order_lines("o1"),
+            (std::vector<OrderLineView>{{"LAMP", 4, "stock", std::nullopt, "allocated"}}));
 }
 
 TEST_F(HandlersTest, EveryChangeOfStockIsAuditedWithTheActorOfItsCommand) {

@@ -70,6 +70,8 @@ TEST_F(RoutesTest, EachRouteHasItsMethodAndTheLeastRoleThatMayUseIt) {
                         {"POST", "/change_batch_eta", Role::admin},
                         {"GET", "/allocations/{orderid}", Role::reader},
                         {"GET", "/products/{sku}", Role::reader},
+                        {"GET", "/orders/{orderid}", Role::reader},
+                        {"POST", "/orders/{orderid}/cancel", Role::allocator},
                         {"GET", "/healthz", Role::reader},
                         {"GET", "/metrics", Role::reader},
                     }));
@@ -151,6 +153,32 @@ TEST_F(RoutesTest, AShipmentThatArrivesMovesToTheFrontOfItsProduct) {
   EXPECT_EQ(request("POST", "/change_batch_eta", R"({"ref":"late","eta":null})", "allocator-token")
                 .status,
             Status::forbidden);
+}
+
+TEST_F(RoutesTest, AnOrderIsShownAndCancelledWithItsLinesStates) {
+  request("POST", "/add_batch", R"({"ref":"b1","sku":"LAMP","qty":10,"eta":"2027-02-01"})");
+  request("POST", "/add_batch", R"({"ref":"r1","sku":"RUG","qty":10,"eta":null})");
+  request("POST", "/allocate", R"({"orderid":"o1","sku":"LAMP","qty":3})");
+  request("POST", "/allocate", R"({"orderid":"o1","sku":"RUG","qty":1})");
+  EXPECT_EQ(request("GET", "/orders/o1", "", "reader-token").body,
+            R"({"orderid":"o1","status":"allocated","lines":[)"
+            R"({"sku":"LAMP","qty":3,"batchref":"b1","eta":"2027-02-01","state":"allocated"},)"
+            R"({"sku":"RUG","qty":1,"batchref":"r1","eta":null,"state":"allocated"}]})");
+  Response partly = request("POST", "/orders/o1/cancel", R"({"skus":["RUG"]})", "allocator-token");
+  EXPECT_EQ(partly.status, Status::ok);
+  EXPECT_EQ(partly.body,
+            R"({"orderid":"o1","status":"partial","lines":[)"
+            R"({"sku":"LAMP","qty":3,"batchref":"b1","eta":"2027-02-01","state":"allocated"},)"
+            R"({"sku":"RUG","qty":1,"batchref":null,"eta":null,"state":"cancelled"}]})");
+  Response all = request("POST", "/orders/o1/cancel", "", "allocator-token");
+  EXPECT_EQ(all.status, Status::ok);
+  EXPECT_NE(all.body.find(R"("status":"cancelled")"), std::string::npos);
+  EXPECT_EQ(request("GET", "/orders/nope").body, R"({"message":"Unknown order nope"})");
+  EXPECT_EQ(request("POST", "/orders/nope/cancel").status, Status::not_found);
+  EXPECT_EQ(request("POST", "/orders/o1/cancel", R"({"skus":[]})").body,
+            R"({"message":"field 'skus' must be a non-empty array of strings"})");
+  EXPECT_EQ(request("POST", "/orders/o1/cancel", "", "reader-token").status, Status::forbidden);
+  EXPECT_EQ(request("GET", "/orders/o1/cancel").header("Allow"), "POST");
 }
 
 TEST_F(RoutesTest, FailuresAreAnsweredWithTheirStatusAndAMessage) {

@@ -8,27 +8,38 @@ namespace allocation::adapters::postgres {
 
 using service_layer::AllocationView;
 using service_layer::BatchView;
+using service_layer::OrderLineView;
 
-std::vector<AllocationView> PostgresReadModelReader::allocations_for_order(
-    std::string_view orderid) {
+namespace {
+
+// The rows `sql` selects for `key`, each through `map`; once more on a new connection when
+// the old one turns out to be lost.
+template <class Map>
+auto rows_for(Connection& db, const char* sql, std::string_view key, Map map) {
   try {
-    Result result = run_reconnecting(db_, [&] {
-      return db_.run(sql::select_allocations_view_of_order, {std::string{orderid}});
-    });
-    return result.rows_as([](const ResultRow& row) { return allocation_view_of(row); });
+    Result result = run_reconnecting(db, [&] { return db.run(sql, {std::string{key}}); });
+    return result.rows_as(map);
   } catch (const PostgresError& error) {
     throw service_layer::StorageUnavailable{error.what()};
   }
 }
 
+}  // namespace
+
+std::vector<AllocationView> PostgresReadModelReader::allocations_for_order(
+    std::string_view orderid) {
+  return rows_for(db_, sql::select_allocations_view_of_order, orderid,
+                  [](const ResultRow& row) { return allocation_view_of(row); });
+}
+
 std::vector<BatchView> PostgresReadModelReader::batches_for_sku(std::string_view sku) {
-  try {
-    Result result = run_reconnecting(
-        db_, [&] { return db_.run(sql::select_batches_view_of_product, {std::string{sku}}); });
-    return result.rows_as([](const ResultRow& row) { return batch_view_of(row); });
-  } catch (const PostgresError& error) {
-    throw service_layer::StorageUnavailable{error.what()};
-  }
+  return rows_for(db_, sql::select_batches_view_of_product, sku,
+                  [](const ResultRow& row) { return batch_view_of(row); });
+}
+
+std::vector<OrderLineView> PostgresReadModelReader::order_lines(std::string_view orderid) {
+  return rows_for(db_, sql::select_order_lines, orderid,
+                  [](const ResultRow& row) { return order_line_view_of(row); });
 }
 
 }  // namespace allocation::adapters::postgres

@@ -93,6 +93,18 @@ $audit$;
 CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
 FOR EACH ROW EXECUTE FUNCTION audit_append_only();
 )sql",
+    R"sql(
+-- The lines of an order that are not allocated (cancelled, unallocated), beside
+-- allocations_view, which has the allocated ones; shown only while the line is not allocated.
+CREATE TABLE order_line_states (
+  id BIGSERIAL PRIMARY KEY,
+  orderid TEXT NOT NULL,
+  sku TEXT NOT NULL,
+  qty BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  UNIQUE (orderid, sku, qty)
+);
+)sql",
 };
 
 }  // namespace

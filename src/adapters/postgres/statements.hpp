@@ -90,6 +90,20 @@ inline constexpr char add_to_batches_view_available[] =
     "UPDATE batches_view AS b SET available_quantity = b.available_quantity + d.delta FROM (SELECT "
     "reference, sum(delta)::bigint AS delta FROM unnest($1::text[], $2::bigint[]) AS u (reference, "
     "delta) GROUP BY reference) AS d WHERE b.reference = d.reference";
+inline constexpr char select_skus_of_order[] =
+    "SELECT DISTINCT sku FROM allocations_view WHERE orderid = $1 ORDER BY sku";
+inline constexpr char set_order_line_state[] =
+    "INSERT INTO order_line_states (orderid, sku, qty, state) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (orderid, sku, qty) DO UPDATE SET state = excluded.state";
+inline constexpr char select_order_lines[] =
+    "SELECT sku, qty, batchref, eta, state FROM ("
+    "SELECT v.id, 0 AS part, v.sku, v.qty, v.batchref, b.eta, 'allocated' AS state "
+    "FROM allocations_view v LEFT JOIN batches_view b ON b.reference = v.batchref "
+    "WHERE v.orderid = $1 "
+    "UNION ALL SELECT s.id, 1, s.sku, s.qty, NULL, NULL, s.state FROM order_line_states s "
+    "WHERE s.orderid = $1 AND NOT EXISTS (SELECT 1 FROM allocations_view v "
+    "WHERE v.orderid = s.orderid AND v.sku = s.sku AND v.qty = s.qty)) AS lines "
+    "ORDER BY part, id";
 inline constexpr char insert_outbox[] =
     "INSERT INTO outbox (event, payload) SELECT event, payload FROM unnest($1::text[], $2::text[]) "
     "WITH ORDINALITY AS r (event, payload, n) ORDER BY n";

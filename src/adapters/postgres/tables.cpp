@@ -162,6 +162,13 @@ std::optional<std::string> PostgresTables::sku_of_batch(std::string_view referen
   });
 }
 
+std::vector<std::string> PostgresTables::skus_of_order(std::string_view orderid) {
+  return guarded([&] {
+    auto results = send_with_deferred({{sql::select_skus_of_order, {std::string{orderid}}}});
+    return results[0].rows_as([](const ResultRow& row) { return row.text(0); });
+  });
+}
+
 bool PostgresTables::store_version(const std::string& sku, std::optional<std::int64_t> expected,
                                    std::int64_t version) {
   if (expected) {
@@ -192,37 +199,47 @@ void PostgresTables::store_change(const std::string& sku, const Event& event) {
           [&](const events::Deallocated& e) {
             defer("allocations", {sql::delete_allocation, {sku, e.orderid, number(e.qty)}});
           },
+          [](const events::LineUnallocated&) {},
           [](const events::OutOfStock&) {},
       },
       event);
 }
 
 void PostgresTables::store_read_model_change(const ReadModelChange& change) {
-  std::visit(Overloaded{
-                 [&](const events::Allocated& e) {
-                   defer_row("allocations_view", sql::insert_allocations_view,
-                             {e.orderid, e.sku, std::to_string(e.qty), e.batchref});
-                 },
-                 [&](const events::Deallocated& e) {
-                   defer("allocations_view", {sql::delete_allocation_view,
-                                              {e.orderid, e.sku, number(e.qty), e.batchref}});
-                 },
-                 [&](const events::BatchCreated& e) {
-                   defer("batches_view",
-                         {sql::insert_batch_view, {e.ref, e.sku, iso_text(e.eta), number(e.qty)}});
-                 },
-                 [&](const events::BatchQuantityChanged& e) {
-                   defer("batches_view", {sql::set_batch_view_quantity, {number(e.qty), e.ref}});
-                 },
-                 [&](const events::BatchEtaChanged& e) {
-                   defer("batches_view", {sql::set_batch_view_eta, {iso_text(e.eta), e.ref}});
-                 },
-                 [&](const AvailableQuantityDelta& d) {
-                   defer_row("batches_view", sql::add_to_batches_view_available,
-                             {d.batch_reference, std::to_string(d.delta)});
-                 },
-             },
-             change);
+  std::visit(
+      Overloaded{
+          [&](const events::Allocated& e) {
+            defer_row("allocations_view", sql::insert_allocations_view,
+                      {e.orderid, e.sku, std::to_string(e.qty), e.batchref});
+          },
+          [&](const events::Deallocated& e) {
+            defer("allocations_view",
+                  {sql::delete_allocation_view, {e.orderid, e.sku, number(e.qty), e.batchref}});
+            if (e.reason == events::DeallocationReason::cancelled) {
+              defer("order_line_states",
+                    {sql::set_order_line_state, {e.orderid, e.sku, number(e.qty), "cancelled"}});
+            }
+          },
+          [&](const events::LineUnallocated& e) {
+            defer("order_line_states",
+                  {sql::set_order_line_state, {e.orderid, e.sku, number(e.qty), "unallocated"}});
+          },
+          [&](const events::BatchCreated& e) {
+            defer("batches_view",
+                  {sql::insert_batch_view, {e.ref, e.sku, iso_text(e.eta), number(e.qty)}});
+          },
+          [&](const events::BatchQuantityChanged& e) {
+            defer("batches_view", {sql::set_batch_view_quantity, {number(e.qty), e.ref}});
+          },
+          [&](const events::BatchEtaChanged& e) {
+            defer("batches_view", {sql::set_batch_view_eta, {iso_text(e.eta), e.ref}});
+          },
+          [&](const AvailableQuantityDelta& d) {
+            defer_row("batches_view", sql::add_to_batches_view_available,
+                      {d.batch_reference, std::to_string(d.delta)});
+          },
+      },
+      change);
 }
 
 void PostgresTables::store_in_outbox(const Event& event) {

@@ -36,6 +36,7 @@ class PostgresTables final : public Tables {
       const std::vector<std::string>& skus) override;
   domain::Product load_product(const std::string& sku, std::int64_t version) override;
   std::optional<std::string> sku_of_batch(std::string_view reference) override;
+  std::vector<std::string> skus_of_order(std::string_view orderid) override;
   bool store_version(const std::string& sku, std::optional<std::int64_t> expected,
                      std::int64_t version) override;
   void store_change(const std::string& sku, const domain::Event& event) override;

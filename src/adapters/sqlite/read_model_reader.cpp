@@ -8,29 +8,39 @@ namespace allocation::adapters::sqlite {
 
 using service_layer::AllocationView;
 using service_layer::BatchView;
+using service_layer::OrderLineView;
 
-std::vector<AllocationView> SqliteReadModelReader::allocations_for_order(std::string_view orderid) {
+namespace {
+
+// The rows `sql` selects for `key`, each through `map`.
+template <class Map>
+auto rows_for(Connection& db, const char* sql, std::string_view key, Map map) {
   try {
-    StatementUse select{db_.statement(sql::select_allocations_view_of_order)};
-    select->bind(1, orderid);
-    std::vector<AllocationView> rows;
-    while (select->step()) rows.push_back(allocation_view_of(*select));
+    StatementUse select{db.statement(sql)};
+    select->bind(1, key);
+    std::vector<decltype(map(*select))> rows;
+    while (select->step()) rows.push_back(map(*select));
     return rows;
   } catch (const SqliteError& error) {
     throw service_layer::StorageUnavailable{error.what()};
   }
 }
 
+}  // namespace
+
+std::vector<AllocationView> SqliteReadModelReader::allocations_for_order(std::string_view orderid) {
+  return rows_for(db_, sql::select_allocations_view_of_order, orderid,
+                  [](const Statement& row) { return allocation_view_of(row); });
+}
+
 std::vector<BatchView> SqliteReadModelReader::batches_for_sku(std::string_view sku) {
-  try {
-    StatementUse select{db_.statement(sql::select_batches_view_of_product)};
-    select->bind(1, sku);
-    std::vector<BatchView> rows;
-    while (select->step()) rows.push_back(batch_view_of(*select));
-    return rows;
-  } catch (const SqliteError& error) {
-    throw service_layer::StorageUnavailable{error.what()};
-  }
+  return rows_for(db_, sql::select_batches_view_of_product, sku,
+                  [](const Statement& row) { return batch_view_of(row); });
+}
+
+std::vector<OrderLineView> SqliteReadModelReader::order_lines(std::string_view orderid) {
+  return rows_for(db_, sql::select_order_lines, orderid,
+                  [](const Statement& row) { return order_line_view_of(row); });
 }
 
 }  // namespace allocation::adapters::sqlite

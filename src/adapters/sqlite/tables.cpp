@@ -126,6 +126,22 @@ std::optional<std::string> SqliteTables::sku_of_batch(std::string_view reference
   });
 }
 
+std::vector<std::string> SqliteTables::skus_of_order(std::string_view orderid) {
+  return guarded([&] {
+    StatementUse select{db_.statement(sql::select_skus_of_order)};
+    select->bind(1, orderid);
+    std::vector<std::string> skus;
+    while (select->step()) skus.push_back(select->text(0));
+    return skus;
+  });
+}
+
+void SqliteTables::set_order_line_state(const std::string& orderid, const std::string& sku,
+                                        std::int64_t qty, std::string_view state) {
+  StatementUse upsert{db_.statement(sql::set_order_line_state)};
+  upsert->bind(1, orderid).bind(2, sku).bind(3, qty).bind(4, state).execute();
+}
+
 bool SqliteTables::store_version(const std::string& sku, std::optional<std::int64_t> expected,
                                  std::int64_t version) {
   return guarded([&] {
@@ -163,6 +179,7 @@ void SqliteTables::store_change(const std::string& sku, const Event& event) {
               StatementUse remove{db_.statement(sql::delete_allocation)};
               remove->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).execute();
             },
+            [](const events::LineUnallocated&) {},
             [](const events::OutOfStock&) {},
         },
         event);
@@ -187,6 +204,12 @@ void SqliteTables::store_read_model_change(const ReadModelChange& change) {
                          .bind(3, e.qty)
                          .bind(4, e.batchref)
                          .execute();
+                     if (e.reason == events::DeallocationReason::cancelled) {
+                       set_order_line_state(e.orderid, e.sku, e.qty, "cancelled");
+                     }
+                   },
+                   [&](const events::LineUnallocated& e) {
+                     set_order_line_state(e.orderid, e.sku, e.qty, "unallocated");
                    },
                    [&](const events::BatchCreated& e) {
                      StatementUse insert{db_.statement(sql::insert_batch_view)};

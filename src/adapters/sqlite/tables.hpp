@@ -33,6 +33,7 @@ class SqliteTables final : public Tables {
       const std::vector<std::string>& skus) override;
   domain::Product load_product(const std::string& sku, std::int64_t version) override;
   std::optional<std::string> sku_of_batch(std::string_view reference) override;
+  std::vector<std::string> skus_of_order(std::string_view orderid) override;
   bool store_version(const std::string& sku, std::optional<std::int64_t> expected,
                      std::int64_t version) override;
   void store_change(const std::string& sku, const domain::Event& event) override;
@@ -42,6 +43,8 @@ class SqliteTables final : public Tables {
 
  private:
   void keep_log_file(int restart_frames);
+  void set_order_line_state(const std::string& orderid, const std::string& sku, std::int64_t qty,
+                            std::string_view state);
 
   Connection db_;
   // Kept open for make_durable(): an fdatasync of the log covers every commit written to it before.

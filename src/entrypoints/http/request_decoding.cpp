@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <optional>
+#include <vector>
 
 namespace allocation::entrypoints::http {
 
@@ -59,6 +60,29 @@ class FieldReader {
       return 0;
     }
     return *number;
+  }
+
+  // Absent is none; present, a non-empty array of identifiers.
+  std::vector<std::string> optional_identifiers(std::string_view name) {
+    auto found = object_.find(name);
+    if (problem_ || found == object_.end()) return {};
+    if (!found->value().is_array() || found->value().get_array().empty()) {
+      fail(name, "must be a non-empty array of strings");
+      return {};
+    }
+    std::vector<std::string> identifiers;
+    for (const json::value& element : found->value().get_array()) {
+      if (!element.is_string()) {
+        fail(name, "must be a non-empty array of strings");
+        return {};
+      }
+      identifiers.emplace_back(element.get_string());
+      if (auto problem = identifier_problem(name, identifiers.back(), limits_)) {
+        problem_ = "each of " + *problem;
+        return {};
+      }
+    }
+    return identifiers;
   }
 
   // Absent is null.
@@ -181,6 +205,17 @@ Decoded<commands::ChangeBatchEta> decode_change_batch_eta(std::string_view body,
     command.ref = fields.identifier("ref");
     command.eta = fields.nullable_date("eta");
     return command;
+  });
+}
+
+Decoded<commands::CancelOrder> decode_cancel_order(std::string_view orderid, std::string_view body,
+                                                   const InputLimits& limits) {
+  if (auto problem = identifier_problem("orderid", orderid, limits)) return InvalidInput{*problem};
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return commands::CancelOrder{std::string{orderid}, {}};
+  }
+  return decode<commands::CancelOrder>(body, limits, [&](FieldReader& fields) {
+    return commands::CancelOrder{std::string{orderid}, fields.optional_identifiers("skus")};
   });
 }
 

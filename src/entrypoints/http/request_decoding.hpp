@@ -42,6 +42,11 @@ Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity(
 Decoded<domain::commands::ChangeBatchEta> decode_change_batch_eta(std::string_view body,
                                                                   const InputLimits& limits = {});
 
+// The order named in the path; the body is empty (every line), or `{"skus": [...]}`.
+Decoded<domain::commands::CancelOrder> decode_cancel_order(std::string_view orderid,
+                                                           std::string_view body,
+                                                           const InputLimits& limits = {});
+
 // A `change_batch_quantity` message from Redis: `{"batchref","qty"}`; `qty` may be zero.
 Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity_message(
     std::string_view body, const InputLimits& limits = {});

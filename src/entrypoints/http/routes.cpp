@@ -32,7 +32,20 @@ Handler command_route(const ApiPorts& ports,
   };
 }
 
-// Checks the path's identifier, then runs `answer` with the read model where queries run.
+// Runs `answer` for `identifier` where queries run, and responds with what it answers.
+template <class Answer>
+void answer_query(const ApiPorts& ports, std::string identifier, Answer answer, Respond respond) {
+  ports.query([identifier = std::move(identifier), answer,
+               respond = std::move(respond)](service_layer::ReadModelReader& read_model) {
+    try {
+      respond(answer(read_model, identifier));
+    } catch (const service_layer::ServiceError& error) {
+      respond(rejection_response({error.kind(), error.what()}));
+    }
+  });
+}
+
+// Checks the path's identifier, then answers the query.
 template <class Answer>
 Handler query_route(const ApiPorts& ports, std::string_view identifier_name, Answer answer) {
   return [ports, identifier_name, answer](const RouteRequest& request, Respond respond) {
@@ -40,14 +53,7 @@ Handler query_route(const ApiPorts& ports, std::string_view identifier_name, Ans
     if (const auto* invalid = std::get_if<InvalidInput>(&checked)) {
       return respond(invalid_input_response(*invalid));
     }
-    ports.query([identifier = std::get<std::string>(std::move(checked)), answer,
-                 respond = std::move(respond)](service_layer::ReadModelReader& read_model) {
-      try {
-        respond(answer(read_model, identifier));
-      } catch (const service_layer::ServiceError& error) {
-        respond(rejection_response({error.kind(), error.what()}));
-      }
-    });
+    answer_query(ports, std::get<std::string>(std::move(checked)), answer, std::move(respond));
   };
 }
 
@@ -80,6 +86,58 @@ Response batches_of_product(service_layer::ReadModelReader& read_model, const st
                        json::serialize(json::object{{"sku", sku}, {"batches", batches}}));
 }
 
+json::value text_or_null(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  return json::string{*text};
+}
+
+// `partial` when its lines are in different states, else their state.
+std::string_view order_status(const std::vector<service_layer::OrderLineView>& lines) {
+  for (const auto& line : lines) {
+    if (line.state != lines.front().state) return "partial";
+  }
+  return lines.front().state;
+}
+
+Response order(service_layer::ReadModelReader& read_model, const std::string& orderid) {
+  auto lines = read_model.order_lines(orderid);
+  if (lines.empty()) return message_response(Status::not_found, "Unknown order " + orderid);
+  json::array body_lines;
+  body_lines.reserve(lines.size());
+  for (const auto& line : lines) {
+    body_lines.push_back(json::object{{"sku", line.sku},
+                                      {"qty", line.qty},
+                                      {"batchref", text_or_null(line.batchref)},
+                                      {"eta", text_or_null(line.eta)},
+                                      {"state", line.state}});
+  }
+  return json_response(Status::ok, json::serialize(json::object{{"orderid", orderid},
+                                                                {"status", order_status(lines)},
+                                                                {"lines", body_lines}}));
+}
+
+// Cancels, and answers with the order as it is once the cancellation is durable.
+Handler cancel_route(const ApiPorts& ports) {
+  return [ports](const RouteRequest& request, Respond respond) {
+    auto decoded = decode_cancel_order(request.parameters.at(0), request.body, ports.input);
+    if (const auto* invalid = std::get_if<InvalidInput>(&decoded)) {
+      return respond(invalid_input_response(*invalid));
+    }
+    auto cancel = std::get<domain::commands::CancelOrder>(std::move(decoded));
+    std::string orderid = cancel.orderid;
+    ports.commands.submit(
+        std::move(cancel),
+        [ports, orderid = std::move(orderid),
+         respond = std::move(respond)](service_layer::Outcome outcome) mutable {
+          if (const auto* rejection = std::get_if<service_layer::Rejection>(&outcome)) {
+            return respond(rejection_response(*rejection));
+          }
+          answer_query(ports, std::move(orderid), order, std::move(respond));
+        },
+        request.actor);
+  };
+}
+
 void health(const RouteRequest& /*request*/, const Respond& respond) {
   respond(json_response(Status::ok, R"({"status":"ok"})"));
 }
@@ -107,6 +165,8 @@ RouteTable api_routes(const ApiPorts& ports) {
       {"GET", "/allocations/{orderid}", Role::reader,
        query_route(ports, "orderid", allocations_of_order)},
       {"GET", "/products/{sku}", Role::reader, query_route(ports, "sku", batches_of_product)},
+      {"GET", "/orders/{orderid}", Role::reader, query_route(ports, "orderid", order)},
+      {"POST", "/orders/{orderid}/cancel", Role::allocator, cancel_route(ports)},
       {"GET", "/healthz", Role::reader, health},
       {"GET", "/metrics", Role::reader, metrics_route(ports)},
   }};
