@@ -1,6 +1,7 @@
 // Drives a Product with a random sequence of changes and checks it after each step against a
 // reference model written as plainly as possible: no batch over-allocated, no line in two
-// batches, the preference order kept, versions increasing.
+// batches, the preference order kept (also when an ETA changes), a cancelled order's lines
+// gone from every batch, versions increasing.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -93,7 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::int64_t version = product.version_number();
 
   while (!input.empty()) {
-    switch (input.next(3)) {
+    switch (input.next(5)) {
       case 0: {
         std::string reference = "b" + std::to_string(input.next(8));
         std::int64_t quantity = input.next(30);
@@ -144,6 +145,35 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         while (batch.available() < 0 && !batch.lines.empty()) batch.lines.pop_back();
         product.change_batch_quantity(batch.reference, batch.purchased);
         check(product.version_number() > version, "a quantity change raises the version", product);
+        break;
+      }
+      case 3: {
+        if (model.empty()) break;
+        ReferenceBatch& batch =
+            model[static_cast<std::size_t>(input.next(static_cast<int>(model.size())))];
+        std::optional<Date> eta;
+        if (int days = input.next(5); days > 0)
+          eta = Date::parse_iso("2026-01-0" + std::to_string(days));
+        bool changes = batch.eta != eta;
+        batch.eta = eta;
+        product.change_batch_eta(batch.reference, eta);
+        check(product.version_number() == version + (changes ? 1 : 0),
+              "an ETA change raises the version, the same ETA keeps it", product);
+        break;
+      }
+      case 4: {
+        std::string orderid = "o" + std::to_string(input.next(16));
+        bool held = false;
+        for (ReferenceBatch& batch : model) {
+          auto kept =
+              std::remove_if(batch.lines.begin(), batch.lines.end(),
+                             [&](const OrderLine& line) { return line.orderid == orderid; });
+          held = held || kept != batch.lines.end();
+          batch.lines.erase(kept, batch.lines.end());
+        }
+        product.cancel_order(orderid);
+        check(product.version_number() == version + (held ? 1 : 0),
+              "a cancellation raises the version once, cancelling nothing keeps it", product);
         break;
       }
     }

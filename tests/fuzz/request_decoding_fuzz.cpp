@@ -65,6 +65,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   decode_and_check(decode_change_batch_quantity(input, limits), input, check_change);
   decode_and_check(decode_change_batch_quantity_message(input, limits), input, check_change);
+  decode_and_check(decode_change_batch_eta(input, limits), input,
+                   [&](const auto& command) { check_identifier(command.ref, input); });
+  decode_and_check(decode_cancel_order("o1", input, limits), input, [&](const auto& command) {
+    check_identifier(command.orderid, input);
+    for (const std::string& sku : command.skus) check_identifier(sku, input);
+  });
   decode_and_check(decode_identifier("sku", input, limits), input,
                    [&](const std::string& value) { check_identifier(value, input); });
   decode_and_check(decode_request_id(input, limits), input, [&](const std::string& value) {
