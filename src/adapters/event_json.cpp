@@ -52,12 +52,13 @@ std::optional<Event> decode_named(std::string_view name, const json::object& obj
     using Alternative = std::variant_alternative_t<index, Event>;
     if (Alternative::name != name) return decode_named<index + 1>(name, object);
     Alternative event;
-    bool complete = true;
+    bool readable = true;
     Alternative::each_field(event, [&](std::string_view field, auto& value) {
+      // A field that an earlier release did not write keeps its default.
       const json::value* found = object.if_contains(field);
-      complete = complete && found != nullptr && read(*found, value);
+      readable = readable && (found == nullptr || read(*found, value));
     });
-    if (!complete) return std::nullopt;
+    if (!readable) return std::nullopt;
     return event;
   }
 }

@@ -116,12 +116,17 @@ struct LineUnallocated {
   friend bool operator==(const LineUnallocated&, const LineUnallocated&) = default;
 };
 
+// The line that found no batch: `orderid` and `qty`, beyond the book's `sku`.
 struct OutOfStock {
   static constexpr std::string_view name = "OutOfStock";
   std::string sku;
+  std::string orderid;
+  std::int64_t qty = 0;
   template <class Self, class Visitor>
   static void each_field(Self& self, Visitor&& visit) {
     visit("sku", self.sku);
+    visit("orderid", self.orderid);
+    visit("qty", self.qty);
   }
   friend bool operator==(const OutOfStock&, const OutOfStock&) = default;
 };

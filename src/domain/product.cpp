@@ -53,7 +53,7 @@ std::optional<std::string> Product::allocate(const OrderLine& line) {
       return batch.reference();
     }
   }
-  events_.emplace_back(events::OutOfStock{sku_});
+  events_.emplace_back(events::OutOfStock{sku_, line.orderid, line.qty});
   return std::nullopt;
 }
 

@@ -199,7 +199,8 @@ TEST_P(UnitOfWorkContract, EventsLeavingTheServiceAreInTheOutbox) {
                        "'{\"orderid\":\"o1\",\"sku\":\"LAMP\",\"qty\":10,\"batchref\":\"b1\"}'"),
       1);
   EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox WHERE event = 'OutOfStock' AND payload = "
-                             "'{\"sku\":\"LAMP\"}' AND id > (SELECT min(id) FROM outbox)"),
+                             "'{\"sku\":\"LAMP\",\"orderid\":\"o2\",\"qty\":1}' AND id > "
+                             "(SELECT min(id) FROM outbox)"),
             1);
 }
 

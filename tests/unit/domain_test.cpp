@@ -182,7 +182,7 @@ TEST_F(ProductTest, ALineThatFindsNoBatchWhenPlacedAgainIsAnnouncedUnallocated) 
   EXPECT_EQ(product.reallocate(line), std::nullopt);
   EXPECT_EQ(product.take_events(),
             (std::vector<Event>{events::BatchCreated{"small", "RETRO-CLOCK", 5, std::nullopt},
-                                events::OutOfStock{"RETRO-CLOCK"},
+                                events::OutOfStock{"RETRO-CLOCK", "oref", 10},
                                 events::LineUnallocated{"oref", "RETRO-CLOCK", 10}}));
 }
 
@@ -207,7 +207,8 @@ TEST_F(ProductTest, OutOfStockRecordsEventAndAllocatesNothing) {
   product.take_events();
   auto version = product.version_number();
   EXPECT_EQ(product.allocate(OrderLine{"order2", "RETRO-CLOCK", 1}), std::nullopt);
-  EXPECT_EQ(product.take_events(), (std::vector<Event>{events::OutOfStock{"RETRO-CLOCK"}}));
+  EXPECT_EQ(product.take_events(),
+            (std::vector<Event>{events::OutOfStock{"RETRO-CLOCK", "order2", 1}}));
   EXPECT_EQ(product.version_number(), version);
   EXPECT_EQ(product.find_batch("b1")->available_quantity(), 0);
 }

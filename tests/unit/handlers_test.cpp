@@ -89,7 +89,8 @@ TEST_F(HandlersTest, OutOfStockGoesToTheOutboxAndAllocatesNothing) {
   handle(commands::CreateBatch{"b1", "POPULAR-CURTAINS", 9, std::nullopt});
   EXPECT_EQ(handle(commands::Allocate{"o1", "POPULAR-CURTAINS", 10}).allocated_batchref,
             std::nullopt);
-  EXPECT_EQ(uow.durable().outbox, (std::vector<Event>{events::OutOfStock{"POPULAR-CURTAINS"}}));
+  EXPECT_EQ(uow.durable().outbox,
+            (std::vector<Event>{events::OutOfStock{"POPULAR-CURTAINS", "o1", 10}}));
   EXPECT_TRUE(uow.allocations_for_order("o1").empty());
 }
 
@@ -139,7 +140,7 @@ TEST_F(HandlersTest, ALineShrunkOutOfItsBatchWithNowhereToGoStaysOnItsOrderUnall
   auto& outbox = uow.durable().outbox;
   EXPECT_EQ(
       std::vector<Event>(outbox.end() - 3, outbox.end()),
-      (std::vector<Event>{events::Deallocated{"o1", "RUG", 10, "only"}, events::OutOfStock{"RUG"},
+      (std::vector<Event>{events::Deallocated{"o1", "RUG", 10, "only"}, events::OutOfStock{"RUG", "o1", 10},
                           events::LineUnallocated{"o1", "RUG", 10}}));
 }
 
@@ -227,7 +228,7 @@ TEST_F(HandlersTest, AFailingEventHandlerIsCountedAndDoesNotFailTheCommand) {
   EXPECT_NO_THROW(failing_bus.handle(commands::Allocate{"o1", "LAMP", 5}));
   uow.store_group();
   EXPECT_EQ(failing_bus.failed_event_handlers(), 1U);
-  EXPECT_EQ(uow.durable().outbox, (std::vector<Event>{events::OutOfStock{"LAMP"}}));
+  EXPECT_EQ(uow.durable().outbox, (std::vector<Event>{events::OutOfStock{"LAMP", "o1", 5}}));
 }
 
 TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
