@@ -70,6 +70,9 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   void mark_unallocated(const domain::events::LineUnallocated& unallocated) override {
     read_model_changes_.emplace_back(unallocated);
   }
+  void mark_shipped(const domain::events::LineShipped& shipped) override {
+    read_model_changes_.emplace_back(shipped);
+  }
   void add_available_quantity(std::string_view batch_reference, std::int64_t delta) override {
     read_model_changes_.emplace_back(AvailableQuantityDelta{std::string{batch_reference}, delta});
   }

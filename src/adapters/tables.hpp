@@ -23,8 +23,8 @@ struct AvailableQuantityDelta {
 using ReadModelChange =
     std::variant<domain::events::Allocated, domain::events::Deallocated,
                  domain::events::BatchCreated, domain::events::BatchQuantityChanged,
-                 domain::events::BatchEtaChanged, domain::events::LineUnallocated,
-                 AvailableQuantityDelta>;
+                 domain::events::BatchEtaChanged, domain::events::LineShipped,
+                 domain::events::LineUnallocated, AvailableQuantityDelta>;
 
 // The SQL of one database engine, behind the one unit of work that all engines share. Every
 // method throws service_layer::StorageUnavailable when the database fails, and

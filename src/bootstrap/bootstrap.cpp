@@ -125,6 +125,7 @@ Service::Service(const ServiceSettings& settings) {
          {std::pair{domain::events::Allocated::name, "line_allocated"},
           std::pair{domain::events::Deallocated::name, "line_deallocated"},
           std::pair{domain::events::LineUnallocated::name, "line_unallocated"},
+          std::pair{domain::events::LineShipped::name, "line_shipped"},
           std::pair{domain::events::BatchEtaChanged::name, "batch_eta_changed"}}) {
       relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
           open_outbox_reader(url),

@@ -94,13 +94,30 @@ struct CancelOrder {
   friend bool operator==(const CancelOrder&, const CancelOrder&) = default;
 };
 
+// An order's lines leave the warehouse: of the SKUs named, or all of them when none is.
+struct ShipOrder {
+  static constexpr std::string_view name = "ShipOrder";
+  std::string orderid;
+  std::vector<std::string> skus;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("orderid", self.orderid);
+    visit("skus", self.skus);
+  }
+  // Without SKUs named, the order's products are known only once storage has found its lines.
+  void add_skus(std::vector<std::string>& named) const {
+    named.insert(named.end(), skus.begin(), skus.end());
+  }
+  friend bool operator==(const ShipOrder&, const ShipOrder&) = default;
+};
+
 }  // namespace allocation::domain::commands
 
 namespace allocation::domain {
 
 using Command =
     std::variant<commands::CreateBatch, commands::Allocate, commands::ChangeBatchQuantity,
-                 commands::ChangeBatchEta, commands::CancelOrder>;
+                 commands::ChangeBatchEta, commands::CancelOrder, commands::ShipOrder>;
 
 }  // namespace allocation::domain
 

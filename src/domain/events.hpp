@@ -101,6 +101,24 @@ struct Deallocated {
   friend bool operator==(const Deallocated&, const Deallocated&) = default;
 };
 
+// A line that left the warehouse from its batch: the batch's quantity went down by the line's,
+// its available quantity stayed, and the line is retired.
+struct LineShipped {
+  static constexpr std::string_view name = "LineShipped";
+  std::string orderid;
+  std::string sku;
+  std::int64_t qty = 0;
+  std::string batchref;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("orderid", self.orderid);
+    visit("sku", self.sku);
+    visit("qty", self.qty);
+    visit("batchref", self.batchref);
+  }
+  friend bool operator==(const LineShipped&, const LineShipped&) = default;
+};
+
 // A line that lost its batch and found no other: it stays on its order, unallocated.
 struct LineUnallocated {
   static constexpr std::string_view name = "LineUnallocated";
@@ -137,7 +155,7 @@ namespace allocation::domain {
 
 using Event = std::variant<events::BatchCreated, events::BatchQuantityChanged,
                            events::BatchEtaChanged, events::Allocated, events::Deallocated,
-                           events::LineUnallocated, events::OutOfStock>;
+                           events::LineShipped, events::LineUnallocated, events::OutOfStock>;
 
 // The event's name as other services know it ("Allocated", "OutOfStock", ...).
 std::string_view name_of(const Event& event);

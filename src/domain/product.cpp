@@ -76,6 +76,32 @@ void Product::cancel_order(std::string_view orderid) {
   if (changed) ++version_number_;
 }
 
+std::vector<std::pair<OrderLine, const Batch*>> Product::lines_in_transit(
+    std::string_view orderid) const {
+  std::vector<std::pair<OrderLine, const Batch*>> in_transit;
+  for (const Batch& batch : batches_) {
+    if (!batch.eta()) continue;
+    for (const OrderLine& line : batch.allocations()) {
+      if (line.orderid == orderid) in_transit.emplace_back(line, &batch);
+    }
+  }
+  return in_transit;
+}
+
+void Product::ship_order(std::string_view orderid) {
+  assert(lines_in_transit(orderid).empty());
+  bool changed = false;
+  for (Batch& batch : batches_) {
+    for (OrderLine& line : batch.deallocate_order(orderid)) {
+      batch.set_purchased_quantity(batch.purchased_quantity() - line.qty);
+      events_.emplace_back(
+          events::LineShipped{std::move(line.orderid), sku_, line.qty, batch.reference()});
+      changed = true;
+    }
+  }
+  if (changed) ++version_number_;
+}
+
 void Product::change_batch_quantity(std::string_view reference, std::int64_t purchased_quantity) {
   Batch* batch = batch_named(reference);
   if (batch == nullptr) {

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/batch.hpp"
@@ -41,6 +42,15 @@ class Product {
   // Returns every line of `orderid` to stock without placing it again (Deallocated, reason
   // cancelled); an order with no line here changes nothing.
   void cancel_order(std::string_view orderid);
+
+  // The lines of `orderid` in batches that have not arrived (an ETA): they cannot ship.
+  [[nodiscard]] std::vector<std::pair<OrderLine, const Batch*>> lines_in_transit(
+      std::string_view orderid) const;
+
+  // Every line of `orderid` leaves the warehouse (LineShipped): its batch's quantity goes down
+  // by the line's and the line is retired, so that it occupies no memory. Precondition: none
+  // of them is in transit (lines_in_transit).
+  void ship_order(std::string_view orderid);
 
   // Sets the purchased quantity; while the batch is over-allocated, its most recent lines
   // are deallocated (a Deallocated event each) for the caller to reallocate.

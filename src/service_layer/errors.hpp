@@ -9,6 +9,7 @@ enum class ErrorKind {
   invalid_sku,      // no product has the SKU
   unknown_batch,    // no batch has the reference
   duplicate_batch,  // a batch already has the reference
+  refused,          // the command does not fit the state things are in; nothing was changed
   conflict,         // concurrent writers kept colliding; nothing was changed
   unavailable,      // storage failed; nothing was changed
   overloaded,       // too many commands waiting; nothing was changed
@@ -41,6 +42,16 @@ class DuplicateBatch : public ServiceError {
  public:
   explicit DuplicateBatch(const std::string& reference)
       : ServiceError{ErrorKind::duplicate_batch, "Batch " + reference + " already exists"} {}
+};
+
+// A line that cannot leave the warehouse, which it has not reached.
+class LineInTransit : public ServiceError {
+ public:
+  LineInTransit(const std::string& orderid, const std::string& sku, const std::string& batchref,
+                const std::string& eta)
+      : ServiceError{ErrorKind::refused, "order " + orderid + " cannot ship: its line of " + sku +
+                                             " is in batch " + batchref +
+                                             ", which has not arrived (ETA " + eta + ")"} {}
 };
 
 // Raised by storage when a product changed under this writer since it was read.

@@ -53,6 +53,24 @@ CommandResult cancel_order(const commands::CancelOrder& command, UnitOfWork& uow
   return {};
 }
 
+// All of the order's lines, or none: a line in transit refuses the whole shipment.
+CommandResult ship_order(const commands::ShipOrder& command, UnitOfWork& uow) {
+  auto skus = command.skus.empty() ? uow.products().skus_of_order(command.orderid) : command.skus;
+  std::vector<Product*> products;
+  for (const std::string& sku : skus) {
+    Product* product = uow.products().get(sku);
+    if (product == nullptr) continue;
+    if (auto in_transit = product->lines_in_transit(command.orderid); !in_transit.empty()) {
+      const auto& [line, batch] = in_transit.front();
+      throw LineInTransit{line.orderid, line.sku, batch->reference(), batch->eta()->iso()};
+    }
+    products.push_back(product);
+  }
+  for (Product* product : products) product->ship_order(command.orderid);
+  uow.accept();
+  return {};
+}
+
 void add_batch_to_view(const events::BatchCreated& event, UnitOfWork& uow) {
   uow.read_model().add_batch(event);
   uow.accept();
@@ -90,6 +108,11 @@ void reallocate(const events::Deallocated& event, UnitOfWork& uow) {
   uow.accept();
 }
 
+void ship_in_view(const events::LineShipped& event, UnitOfWork& uow) {
+  uow.read_model().mark_shipped(event);
+  uow.accept();
+}
+
 void mark_unallocated_in_view(const events::LineUnallocated& event, UnitOfWork& uow) {
   uow.read_model().mark_unallocated(event);
   uow.accept();
@@ -112,7 +135,8 @@ void record_in_audit(const Event& event, UnitOfWork& uow) {
 
 Handlers default_handlers() {
   return {
-      .commands = {create_batch, allocate, change_batch_quantity, change_batch_eta, cancel_order},
+      .commands = {create_batch, allocate, change_batch_quantity, change_batch_eta, cancel_order,
+                   ship_order},
       .events =
           {
               // BatchCreated
@@ -128,6 +152,8 @@ Handlers default_handlers() {
               // Deallocated
               {remove_allocation_from_view, reallocate, publish<events::Deallocated>,
                record_in_audit<events::Deallocated>},
+              // LineShipped
+              {ship_in_view, publish<events::LineShipped>, record_in_audit<events::LineShipped>},
               // LineUnallocated
               {mark_unallocated_in_view, publish<events::LineUnallocated>,
                record_in_audit<events::LineUnallocated>},

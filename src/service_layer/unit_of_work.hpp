@@ -41,6 +41,8 @@ class ReadModelWriter {
   virtual void set_purchased_quantity(const domain::events::BatchQuantityChanged& changed) = 0;
   virtual void set_eta(const domain::events::BatchEtaChanged& changed) = 0;
   virtual void mark_unallocated(const domain::events::LineUnallocated& unallocated) = 0;
+  // The line leaves allocations_view and its batch's purchased quantity; its order keeps it.
+  virtual void mark_shipped(const domain::events::LineShipped& shipped) = 0;
   virtual void add_available_quantity(std::string_view batch_reference, std::int64_t delta) = 0;
 };
 

@@ -121,6 +121,22 @@ def test_a_cancellation_and_a_line_left_without_a_batch_are_published(server_wit
     ]
 
 
+def test_a_shipped_line_is_published_on_line_shipped(server_with_events):
+    api = ApiClient(server_with_events.url)
+    sku, batch, orderid = random_sku(), random_batchref(), random_orderid()
+    api.post_to_add_batch(batch, sku, 10, None)
+    api.post_to_allocate(orderid, sku, 3)
+    subscription = redis_client().pubsub(ignore_subscribe_messages=True)
+    subscription.subscribe("line_shipped")
+    assert requests.post(f"{server_with_events.url}/orders/{orderid}/ship").status_code == 200
+
+    def announced():
+        message = subscription.get_message(timeout=0.2)
+        return json.loads(message["data"]) if message else None
+
+    assert wait_for(announced) == {"orderid": orderid, "sku": sku, "qty": 3, "batchref": batch}
+
+
 def test_malformed_messages_are_skipped_and_later_ones_handled(server_with_events):
     api = ApiClient(server_with_events.url)
     sku, batch = random_sku(), random_batchref()

@@ -98,3 +98,43 @@ def test_a_cancel_with_a_bad_body_is_refused_and_changes_nothing(server):
     r = requests.post(f"{server.url}/orders/{orderid}/cancel", data="not json")
     assert r.status_code == 400
     assert requests.get(f"{server.url}/orders/{orderid}").json()["status"] == "allocated"
+
+
+def test_a_shipped_order_leaves_the_warehouse_and_is_listed_as_shipped(server):
+    api = ApiClient(server.url)
+    sku, batch = random_sku(), random_batchref()
+    api.post_to_add_batch(batch, sku, 10, None)
+    orderid, other = random_orderid(1), random_orderid(2)
+    api.post_to_allocate(orderid, sku, 4)
+    api.post_to_allocate(other, sku, 1)
+
+    r = requests.post(f"{server.url}/orders/{orderid}/ship")
+    assert r.status_code == 200
+    assert r.json() == {"orderid": orderid, "status": "shipped", "lines": [
+        {"sku": sku, "qty": 4, "batchref": batch, "eta": None, "state": "shipped"}]}
+    assert requests.get(f"{server.url}/products/{sku}").json()["batches"] == [
+        {"ref": batch, "eta": None, "purchased": 6, "available": 5}]
+    assert api.get_allocation(orderid).status_code == 404
+    assert requests.get(f"{server.url}/orders/{other}").json()["status"] == "allocated"
+
+
+def test_an_order_with_a_line_still_in_transit_does_not_ship(server):
+    api = ApiClient(server.url)
+    lamp, rug = random_sku("lamp"), random_sku("rug")
+    lamps, rugs = random_batchref("lamps"), random_batchref("rugs")
+    api.post_to_add_batch(lamps, lamp, 10, None)
+    api.post_to_add_batch(rugs, rug, 10, "2030-01-01")
+    orderid = random_orderid()
+    api.post_to_allocate(orderid, lamp, 2)
+    api.post_to_allocate(orderid, rug, 1)
+
+    r = requests.post(f"{server.url}/orders/{orderid}/ship")
+    assert r.status_code == 409
+    assert r.json()["message"] == (f"order {orderid} cannot ship: its line of {rug} is in batch "
+                                   f"{rugs}, which has not arrived (ETA 2030-01-01)")
+    assert requests.get(f"{server.url}/orders/{orderid}").json()["status"] == "allocated"
+
+    assert requests.post(f"{server.url}/change_batch_eta", json={"ref": rugs, "eta": None}).ok
+    r = requests.post(f"{server.url}/orders/{orderid}/ship")
+    assert r.status_code == 200
+    assert r.json()["status"] == "shipped"

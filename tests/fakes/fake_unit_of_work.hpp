@@ -30,6 +30,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     std::vector<domain::Event> outbox;
     std::vector<std::pair<service_layer::Actor, domain::Event>> audit;
     std::map<std::tuple<std::string, std::string, std::int64_t>, std::string> line_states;
+    std::map<std::tuple<std::string, std::string, std::int64_t>, std::string> shipped_from;
   };
 
   service_layer::ProductRepository& products() override { return *this; }
@@ -107,6 +108,16 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     working_.batches_view.at(changed.ref).eta =
         changed.eta ? std::optional{changed.eta->iso()} : std::nullopt;
   }
+  void mark_shipped(const domain::events::LineShipped& line) override {
+    auto& rows = working_.allocations_view;
+    auto found =
+        std::find(rows.begin(), rows.end(),
+                  domain::events::Allocated{line.orderid, line.sku, line.qty, line.batchref});
+    if (found != rows.end()) rows.erase(found);
+    working_.batches_view.at(line.batchref).purchased_quantity -= line.qty;
+    working_.line_states[{line.orderid, line.sku, line.qty}] = "shipped";
+    working_.shipped_from[{line.orderid, line.sku, line.qty}] = line.batchref;
+  }
   void mark_unallocated(const domain::events::LineUnallocated& line) override {
     working_.line_states[{line.orderid, line.sku, line.qty}] = "unallocated";
   }
@@ -145,7 +156,10 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
         return view.sku == sku && view.qty == qty && view.state == "allocated";
       });
       if (line_order == orderid && !allocated) {
-        lines.push_back({sku, qty, std::nullopt, std::nullopt, state});
+        auto from = durable_.shipped_from.find(line);
+        std::optional<std::string> batchref;
+        if (state == "shipped" && from != durable_.shipped_from.end()) batchref = from->second;
+        lines.push_back({sku, qty, batchref, std::nullopt, state});
       }
     }
     return lines;

@@ -1,7 +1,8 @@
 // Drives a Product with a random sequence of changes and checks it after each step against a
 // reference model written as plainly as possible: no batch over-allocated, no line in two
-// batches, the preference order kept (also when an ETA changes), a cancelled order's lines
-// gone from every batch, versions increasing.
+// batches, the preference order kept (also when an ETA changes), a cancelled or shipped
+// order's lines gone from every batch (a shipped line's quantity with them), versions
+// increasing.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -94,7 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::int64_t version = product.version_number();
 
   while (!input.empty()) {
-    switch (input.next(5)) {
+    switch (input.next(6)) {
       case 0: {
         std::string reference = "b" + std::to_string(input.next(8));
         std::int64_t quantity = input.next(30);
@@ -174,6 +175,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         product.cancel_order(orderid);
         check(product.version_number() == version + (held ? 1 : 0),
               "a cancellation raises the version once, cancelling nothing keeps it", product);
+        break;
+      }
+      case 5: {
+        std::string orderid = "o" + std::to_string(input.next(16));
+        bool in_transit = false;
+        for (const ReferenceBatch& batch : model) {
+          for (const OrderLine& line : batch.lines) {
+            in_transit = in_transit || (batch.eta && line.orderid == orderid);
+          }
+        }
+        check(product.lines_in_transit(orderid).empty() == !in_transit,
+              "a line in a batch with an ETA is in transit", product);
+        if (in_transit) break;
+        bool shipped = false;
+        for (ReferenceBatch& batch : model) {
+          for (const OrderLine& line : batch.lines) {
+            if (line.orderid == orderid) batch.purchased -= line.qty;
+          }
+          auto kept =
+              std::remove_if(batch.lines.begin(), batch.lines.end(),
+                             [&](const OrderLine& line) { return line.orderid == orderid; });
+          shipped = shipped || kept != batch.lines.end();
+          batch.lines.erase(kept, batch.lines.end());
+        }
+        product.ship_order(orderid);
+        check(product.version_number() == version + (shipped ? 1 : 0),
+              "a shipment raises the version once, shipping nothing keeps it", product);
         break;
       }
     }

@@ -17,6 +17,7 @@ TEST(EventJson, EveryEventReadsBackAsItWasWritten) {
       events::BatchEtaChanged{"b1", "LAMP", std::nullopt},
       events::Allocated{"o1", "LAMP", 3, "b1"},
       events::Deallocated{"o1", "LAMP", 3, "b1", events::DeallocationReason::cancelled},
+      events::LineShipped{"o1", "LAMP", 3, "b1"},
       events::LineUnallocated{"o1", "LAMP", 3},
       events::OutOfStock{"LAMP", "o2", 40},
   };

@@ -106,6 +106,29 @@ TEST_P(UnitOfWorkContract, CancelledAndUnallocatedLinesStayOnTheirOrderAndLeaveT
   EXPECT_EQ(database->scalar("SELECT count(*) FROM audit WHERE action = 'LineUnallocated'"), 1);
 }
 
+TEST_P(UnitOfWorkContract, AShippedLineLeavesTheBatchTheProductAndTheAllocations) {
+  {
+    Writer writer{database->url()};
+    writer.handle(commands::CreateBatch{"stock", "LAMP", 10, std::nullopt});
+    writer.handle(commands::Allocate{"o1", "LAMP", 4});
+    writer.handle(commands::Allocate{"o2", "LAMP", 1});
+    writer.handle(commands::ShipOrder{"o1", {}});
+    writer.uow().make_durable();
+  }
+  Writer reopened{database->url()};
+  reopened.uow().begin_group();
+  const Batch* stock = reopened.uow().products().get("LAMP")->find_batch("stock");
+  EXPECT_EQ(stock->purchased_quantity(), 6);
+  EXPECT_EQ(stock->allocations(), (std::vector<OrderLine>{{"o2", "LAMP", 1}}));
+  reopened.uow().discard_group();
+  EXPECT_EQ(reopened.read_model().batches_for_sku("LAMP"),
+            (std::vector<BatchView>{{"stock", std::nullopt, 6, 5}}));
+  EXPECT_EQ(reopened.read_model().order_lines("o1"),
+            (std::vector<OrderLineView>{{"LAMP", 4, "stock", std::nullopt, "shipped"}}));
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM allocations"), 1);
+  EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox WHERE event = 'LineShipped'"), 1);
+}
+
 TEST_P(UnitOfWorkContract, ARolledBackUnitIsUndoneAndTheRestOfTheGroupKept) {
   Writer writer{database->url()};
   writer.uow().begin_group();

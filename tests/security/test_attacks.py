@@ -17,6 +17,7 @@ ROUTES = [
     ("GET", "/products/S", None),
     ("GET", "/orders/o-attack", None),
     ("POST", "/orders/o-attack/cancel", None),
+    ("POST", "/orders/o-attack/ship", None),
     ("GET", "/healthz", None),
     ("GET", "/metrics", None),
     ("GET", "/no/such/route", None),

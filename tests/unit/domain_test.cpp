@@ -186,6 +186,35 @@ TEST_F(ProductTest, ALineThatFindsNoBatchWhenPlacedAgainIsAnnouncedUnallocated) 
                                 events::LineUnallocated{"oref", "RETRO-CLOCK", 10}}));
 }
 
+TEST_F(ProductTest, ShippingAnOrderTakesItsLinesOutOfTheWarehouseAndRetiresThem) {
+  product.add_batch("stock", 100, std::nullopt);
+  product.allocate(line);
+  product.allocate(OrderLine{"other", "RETRO-CLOCK", 5});
+  product.take_events();
+  auto version = product.version_number();
+  EXPECT_TRUE(product.lines_in_transit("oref").empty());
+  product.ship_order("oref");
+  EXPECT_EQ(product.take_events(),
+            (std::vector<Event>{events::LineShipped{"oref", "RETRO-CLOCK", 10, "stock"}}));
+  const Batch& stock = *product.find_batch("stock");
+  EXPECT_EQ(stock.purchased_quantity(), 90);
+  EXPECT_EQ(stock.available_quantity(), 85);
+  EXPECT_EQ(stock.allocations(), (std::vector<OrderLine>{{"other", "RETRO-CLOCK", 5}}));
+  EXPECT_EQ(product.version_number(), version + 1);
+  product.ship_order("oref");
+  EXPECT_TRUE(product.take_events().empty());
+}
+
+TEST_F(ProductTest, ALineInABatchThatHasNotArrivedIsInTransit) {
+  product.add_batch("ship", 100, tomorrow);
+  product.allocate(line);
+  auto in_transit = product.lines_in_transit("oref");
+  ASSERT_EQ(in_transit.size(), 1U);
+  EXPECT_EQ(in_transit[0].first, line);
+  EXPECT_EQ(in_transit[0].second->reference(), "ship");
+  EXPECT_TRUE(product.lines_in_transit("other").empty());
+}
+
 TEST_F(ProductTest, SkipsBatchesThatCannotTakeTheWholeLine) {
   product.add_batch("small-warehouse", 5, std::nullopt);
   product.add_batch("big-shipment", 100, tomorrow);

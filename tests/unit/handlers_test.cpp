@@ -138,10 +138,10 @@ TEST_F(HandlersTest, ALineShrunkOutOfItsBatchWithNowhereToGoStaysOnItsOrderUnall
   EXPECT_EQ(uow.order_lines("o1"),
             (std::vector<OrderLineView>{{"RUG", 10, std::nullopt, std::nullopt, "unallocated"}}));
   auto& outbox = uow.durable().outbox;
-  EXPECT_EQ(
-      std::vector<Event>(outbox.end() - 3, outbox.end()),
-      (std::vector<Event>{events::Deallocated{"o1", "RUG", 10, "only"}, events::OutOfStock{"RUG", "o1", 10},
-                          events::LineUnallocated{"o1", "RUG", 10}}));
+  EXPECT_EQ(std::vector<Event>(outbox.end() - 3, outbox.end()),
+            (std::vector<Event>{events::Deallocated{"o1", "RUG", 10, "only"},
+                                events::OutOfStock{"RUG", "o1", 10},
+                                events::LineUnallocated{"o1", "RUG", 10}}));
 }
 
 TEST_F(HandlersTest, CancellingAnOrderReturnsItsStockAndPlacesNothingAgain) {
@@ -178,6 +178,40 @@ TEST_F(HandlersTest, CancellingSomeSkusOfAnOrderKeepsTheOthersAndTwiceChangesNot
   EXPECT_EQ(uow.order_lines("o1"),
             (std::vector<OrderLineView>{{"LAMP", 4, "stock", std::nullopt, "allocated"},
                                         {"RUG", 2, std::nullopt, std::nullopt, "cancelled"}}));
+}
+
+TEST_F(HandlersTest, AShippedOrderLeavesTheWarehouseAndStaysListedAsShipped) {
+  handle(commands::CreateBatch{"stock", "LAMP", 10, std::nullopt});
+  handle(commands::Allocate{"o1", "LAMP", 4});
+  handle(commands::Allocate{"o2", "LAMP", 1});
+  handle(commands::ShipOrder{"o1", {}}, Actor{"warehouse", "req-5"});
+  EXPECT_EQ(uow.batches_for_sku("LAMP"), (std::vector<BatchView>{{"stock", std::nullopt, 6, 5}}));
+  EXPECT_TRUE(uow.allocations_for_order("o1").empty());
+  EXPECT_EQ(uow.order_lines("o1"),
+            (std::vector<OrderLineView>{{"LAMP", 4, "stock", std::nullopt, "shipped"}}));
+  const Event shipped = events::LineShipped{"o1", "LAMP", 4, "stock"};
+  EXPECT_EQ(uow.durable().outbox.back(), shipped);
+  EXPECT_EQ(uow.durable().audit.back(), (std::pair{Actor{"warehouse", "req-5"}, shipped}));
+}
+
+TEST_F(HandlersTest, AnOrderWithALineInTransitDoesNotShipAtAll) {
+  handle(commands::CreateBatch{"stock", "LAMP", 10, std::nullopt});
+  handle(commands::CreateBatch{"ship", "RUG", 10, tomorrow});
+  handle(commands::Allocate{"o1", "LAMP", 4});
+  handle(commands::Allocate{"o1", "RUG", 2});
+  try {
+    handle(commands::ShipOrder{"o1", {}});
+    FAIL() << "expected LineInTransit";
+  } catch (const LineInTransit& error) {
+    EXPECT_STREQ(error.what(),
+                 "order o1 cannot ship: its line of RUG is in batch ship, which has not arrived "
+                 "(ETA 2026-11-24)");
+  }
+  EXPECT_EQ(uow.order_lines("o1").size(), 2U);
+  EXPECT_EQ(uow.order_lines("o1")[0].state, "allocated");
+  EXPECT_EQ(uow.batches_for_sku("LAMP")[0].purchased_quantity, 10);
+  handle(commands::ShipOrder{"o1", {"LAMP"}});
+  EXPECT_EQ(uow.order_lines("o1")[1].state, "shipped");
 }
 
 TEST_F(HandlersTest, ACancelledLineAllocatedAgainIsAllocated) {

@@ -72,6 +72,7 @@ TEST_F(RoutesTest, EachRouteHasItsMethodAndTheLeastRoleThatMayUseIt) {
                         {"GET", "/products/{sku}", Role::reader},
                         {"GET", "/orders/{orderid}", Role::reader},
                         {"POST", "/orders/{orderid}/cancel", Role::allocator},
+                        {"POST", "/orders/{orderid}/ship", Role::admin},
                         {"GET", "/healthz", Role::reader},
                         {"GET", "/metrics", Role::reader},
                     }));
@@ -179,6 +180,29 @@ TEST_F(RoutesTest, AnOrderIsShownAndCancelledWithItsLinesStates) {
             R"({"message":"field 'skus' must be a non-empty array of strings"})");
   EXPECT_EQ(request("POST", "/orders/o1/cancel", "", "reader-token").status, Status::forbidden);
   EXPECT_EQ(request("GET", "/orders/o1/cancel").header("Allow"), "POST");
+}
+
+TEST_F(RoutesTest, AnOrderShipsFromTheWarehouseAndNotFromAShipment) {
+  request("POST", "/add_batch", R"({"ref":"s1","sku":"LAMP","qty":10,"eta":null})");
+  request("POST", "/add_batch", R"({"ref":"t1","sku":"RUG","qty":10,"eta":"2027-02-01"})");
+  request("POST", "/allocate", R"({"orderid":"o1","sku":"LAMP","qty":3})");
+  request("POST", "/allocate", R"({"orderid":"o1","sku":"RUG","qty":1})");
+  Response refused = request("POST", "/orders/o1/ship");
+  EXPECT_EQ(refused.status, Status::conflict);
+  EXPECT_EQ(
+      refused.body,
+      R"json({"message":"order o1 cannot ship: its line of RUG is in batch t1, which has not )json"
+      R"json(arrived (ETA 2027-02-01)"})json");
+  EXPECT_EQ(request("POST", "/orders/o1/ship", "", "allocator-token").status, Status::forbidden);
+  Response shipped = request("POST", "/orders/o1/ship", R"({"skus":["LAMP"]})");
+  EXPECT_EQ(shipped.status, Status::ok);
+  EXPECT_EQ(shipped.body,
+            R"({"orderid":"o1","status":"partial","lines":[)"
+            R"({"sku":"RUG","qty":1,"batchref":"t1","eta":"2027-02-01","state":"allocated"},)"
+            R"({"sku":"LAMP","qty":3,"batchref":"s1","eta":null,"state":"shipped"}]})");
+  EXPECT_EQ(request("GET", "/products/LAMP").body,
+            R"({"sku":"LAMP","batches":[{"ref":"s1","eta":null,"purchased":7,"available":7}]})");
+  EXPECT_EQ(request("POST", "/orders/nope/ship").status, Status::not_found);
 }
 
 TEST_F(RoutesTest, FailuresAreAnsweredWithTheirStatusAndAMessage) {

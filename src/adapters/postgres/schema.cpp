@@ -94,7 +94,7 @@ CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
 FOR EACH ROW EXECUTE FUNCTION audit_append_only();
 )sql",
     R"sql(
--- The lines of an order that are not allocated (cancelled, unallocated), beside
+-- The lines of an order that are not allocated (shipped, cancelled, unallocated), beside
 -- allocations_view, which has the allocated ones; shown only while the line is not allocated.
 CREATE TABLE order_line_states (
   id BIGSERIAL PRIMARY KEY,
@@ -102,6 +102,7 @@ CREATE TABLE order_line_states (
   sku TEXT NOT NULL,
   qty BIGINT NOT NULL,
   state TEXT NOT NULL,
+  batchref TEXT,
   UNIQUE (orderid, sku, qty)
 );
 )sql",

@@ -93,14 +93,19 @@ inline constexpr char add_to_batches_view_available[] =
 inline constexpr char select_skus_of_order[] =
     "SELECT DISTINCT sku FROM allocations_view WHERE orderid = $1 ORDER BY sku";
 inline constexpr char set_order_line_state[] =
-    "INSERT INTO order_line_states (orderid, sku, qty, state) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (orderid, sku, qty) DO UPDATE SET state = excluded.state";
+    "INSERT INTO order_line_states (orderid, sku, qty, state, batchref) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (orderid, sku, qty) DO UPDATE SET "
+    "state = excluded.state, batchref = excluded.batchref";
+inline constexpr char ship_from_batch[] =
+    "UPDATE batches SET purchased_quantity = purchased_quantity - $1 WHERE reference = $2";
+inline constexpr char ship_from_batch_view[] =
+    "UPDATE batches_view SET purchased_quantity = purchased_quantity - $1 WHERE reference = $2";
 inline constexpr char select_order_lines[] =
     "SELECT sku, qty, batchref, eta, state FROM ("
     "SELECT v.id, 0 AS part, v.sku, v.qty, v.batchref, b.eta, 'allocated' AS state "
     "FROM allocations_view v LEFT JOIN batches_view b ON b.reference = v.batchref "
     "WHERE v.orderid = $1 "
-    "UNION ALL SELECT s.id, 1, s.sku, s.qty, NULL, NULL, s.state FROM order_line_states s "
+    "UNION ALL SELECT s.id, 1, s.sku, s.qty, s.batchref, NULL, s.state FROM order_line_states s "
     "WHERE s.orderid = $1 AND NOT EXISTS (SELECT 1 FROM allocations_view v "
     "WHERE v.orderid = s.orderid AND v.sku = s.sku AND v.qty = s.qty)) AS lines "
     "ORDER BY part, id";

@@ -199,6 +199,10 @@ void PostgresTables::store_change(const std::string& sku, const Event& event) {
           [&](const events::Deallocated& e) {
             defer("allocations", {sql::delete_allocation, {sku, e.orderid, number(e.qty)}});
           },
+          [&](const events::LineShipped& e) {
+            defer("allocations", {sql::delete_allocation, {sku, e.orderid, number(e.qty)}});
+            defer("batches", {sql::ship_from_batch, {number(e.qty), e.batchref}});
+          },
           [](const events::LineUnallocated&) {},
           [](const events::OutOfStock&) {},
       },
@@ -216,13 +220,20 @@ void PostgresTables::store_read_model_change(const ReadModelChange& change) {
             defer("allocations_view",
                   {sql::delete_allocation_view, {e.orderid, e.sku, number(e.qty), e.batchref}});
             if (e.reason == events::DeallocationReason::cancelled) {
-              defer("order_line_states",
-                    {sql::set_order_line_state, {e.orderid, e.sku, number(e.qty), "cancelled"}});
+              defer("order_line_states", {sql::set_order_line_state,
+                                          {e.orderid, e.sku, number(e.qty), "cancelled", {}}});
             }
           },
+          [&](const events::LineShipped& e) {
+            defer("allocations_view",
+                  {sql::delete_allocation_view, {e.orderid, e.sku, number(e.qty), e.batchref}});
+            defer("batches_view", {sql::ship_from_batch_view, {number(e.qty), e.batchref}});
+            defer("order_line_states", {sql::set_order_line_state,
+                                        {e.orderid, e.sku, number(e.qty), "shipped", e.batchref}});
+          },
           [&](const events::LineUnallocated& e) {
-            defer("order_line_states",
-                  {sql::set_order_line_state, {e.orderid, e.sku, number(e.qty), "unallocated"}});
+            defer("order_line_states", {sql::set_order_line_state,
+                                        {e.orderid, e.sku, number(e.qty), "unallocated", {}}});
           },
           [&](const events::BatchCreated& e) {
             defer("batches_view",

@@ -91,14 +91,15 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 )sql",
     R"sql(
--- The lines of an order that are not allocated (cancelled, unallocated), beside
+-- The lines of an order that are not allocated (shipped, cancelled, unallocated), beside
 -- allocations_view, which has the allocated ones; shown only while the line is not allocated.
 CREATE TABLE order_line_states (
   id INTEGER PRIMARY KEY,
   orderid TEXT NOT NULL,
   sku TEXT NOT NULL,
   qty INTEGER NOT NULL,
-  state TEXT NOT NULL
+  state TEXT NOT NULL,
+  batchref TEXT
 );
 CREATE UNIQUE INDEX order_line_states_by_line ON order_line_states (orderid, sku, qty);
 )sql",

@@ -51,14 +51,19 @@ inline constexpr char select_batches_view_of_product[] =
 inline constexpr char select_skus_of_order[] =
     "SELECT DISTINCT sku FROM allocations_view WHERE orderid = ? ORDER BY sku";
 inline constexpr char set_order_line_state[] =
-    "INSERT INTO order_line_states (orderid, sku, qty, state) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (orderid, sku, qty) DO UPDATE SET state = excluded.state";
+    "INSERT INTO order_line_states (orderid, sku, qty, state, batchref) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (orderid, sku, qty) DO UPDATE SET state = excluded.state, "
+    "batchref = excluded.batchref";
+inline constexpr char ship_from_batch[] =
+    "UPDATE batches SET purchased_quantity = purchased_quantity - ? WHERE reference = ?";
+inline constexpr char ship_from_batch_view[] =
+    "UPDATE batches_view SET purchased_quantity = purchased_quantity - ? WHERE reference = ?";
 inline constexpr char select_order_lines[] =
     "SELECT sku, qty, batchref, eta, state FROM ("
     "SELECT v.id, 0 AS part, v.sku, v.qty, v.batchref, b.eta, 'allocated' AS state "
     "FROM allocations_view v LEFT JOIN batches_view b ON b.reference = v.batchref "
     "WHERE v.orderid = ?1 "
-    "UNION ALL SELECT s.id, 1, s.sku, s.qty, NULL, NULL, s.state FROM order_line_states s "
+    "UNION ALL SELECT s.id, 1, s.sku, s.qty, s.batchref, NULL, s.state FROM order_line_states s "
     "WHERE s.orderid = ?1 AND NOT EXISTS (SELECT 1 FROM allocations_view v "
     "WHERE v.orderid = s.orderid AND v.sku = s.sku AND v.qty = s.qty)) "
     "ORDER BY part, id";

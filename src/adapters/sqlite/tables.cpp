@@ -137,9 +137,17 @@ std::vector<std::string> SqliteTables::skus_of_order(std::string_view orderid) {
 }
 
 void SqliteTables::set_order_line_state(const std::string& orderid, const std::string& sku,
-                                        std::int64_t qty, std::string_view state) {
+                                        std::int64_t qty, std::string_view state,
+                                        const std::optional<std::string>& batchref) {
   StatementUse upsert{db_.statement(sql::set_order_line_state)};
-  upsert->bind(1, orderid).bind(2, sku).bind(3, qty).bind(4, state).execute();
+  upsert->bind(1, orderid).bind(2, sku).bind(3, qty).bind(4, state);
+  upsert->bind_optional(5, batchref).execute();
+}
+
+void SqliteTables::remove_allocation_view(const std::string& orderid, const std::string& sku,
+                                          std::int64_t qty, const std::string& batchref) {
+  StatementUse remove{db_.statement(sql::delete_allocation_view)};
+  remove->bind(1, orderid).bind(2, sku).bind(3, qty).bind(4, batchref).execute();
 }
 
 bool SqliteTables::store_version(const std::string& sku, std::optional<std::int64_t> expected,
@@ -179,6 +187,12 @@ void SqliteTables::store_change(const std::string& sku, const Event& event) {
               StatementUse remove{db_.statement(sql::delete_allocation)};
               remove->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).execute();
             },
+            [&](const events::LineShipped& e) {
+              StatementUse remove{db_.statement(sql::delete_allocation)};
+              remove->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).execute();
+              StatementUse ship{db_.statement(sql::ship_from_batch)};
+              ship->bind(1, e.qty).bind(2, e.batchref).execute();
+            },
             [](const events::LineUnallocated&) {},
             [](const events::OutOfStock&) {},
         },
@@ -198,18 +212,19 @@ void SqliteTables::store_read_model_change(const ReadModelChange& change) {
                          .execute();
                    },
                    [&](const events::Deallocated& e) {
-                     StatementUse remove{db_.statement(sql::delete_allocation_view)};
-                     remove->bind(1, e.orderid)
-                         .bind(2, e.sku)
-                         .bind(3, e.qty)
-                         .bind(4, e.batchref)
-                         .execute();
+                     remove_allocation_view(e.orderid, e.sku, e.qty, e.batchref);
                      if (e.reason == events::DeallocationReason::cancelled) {
-                       set_order_line_state(e.orderid, e.sku, e.qty, "cancelled");
+                       set_order_line_state(e.orderid, e.sku, e.qty, "cancelled", std::nullopt);
                      }
                    },
+                   [&](const events::LineShipped& e) {
+                     remove_allocation_view(e.orderid, e.sku, e.qty, e.batchref);
+                     StatementUse ship{db_.statement(sql::ship_from_batch_view)};
+                     ship->bind(1, e.qty).bind(2, e.batchref).execute();
+                     set_order_line_state(e.orderid, e.sku, e.qty, "shipped", e.batchref);
+                   },
                    [&](const events::LineUnallocated& e) {
-                     set_order_line_state(e.orderid, e.sku, e.qty, "unallocated");
+                     set_order_line_state(e.orderid, e.sku, e.qty, "unallocated", std::nullopt);
                    },
                    [&](const events::BatchCreated& e) {
                      StatementUse insert{db_.statement(sql::insert_batch_view)};

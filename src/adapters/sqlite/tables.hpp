@@ -44,7 +44,9 @@ class SqliteTables final : public Tables {
  private:
   void keep_log_file(int restart_frames);
   void set_order_line_state(const std::string& orderid, const std::string& sku, std::int64_t qty,
-                            std::string_view state);
+                            std::string_view state, const std::optional<std::string>& batchref);
+  void remove_allocation_view(const std::string& orderid, const std::string& sku, std::int64_t qty,
+                              const std::string& batchref);
 
   Connection db_;
   // Kept open for make_durable(): an fdatasync of the log covers every commit written to it before.

@@ -164,6 +164,19 @@ Decoded<Command> decode(std::string_view body, const InputLimits& limits, Read&&
   return command;
 }
 
+// The order named in the path, and the SKUs of an empty body (none: all) or `{"skus": [...]}`.
+template <class Command>
+Decoded<Command> decode_order_skus(std::string_view orderid, std::string_view body,
+                                   const InputLimits& limits) {
+  if (auto problem = identifier_problem("orderid", orderid, limits)) return InvalidInput{*problem};
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return Command{std::string{orderid}, {}};
+  }
+  return decode<Command>(body, limits, [&](FieldReader& fields) {
+    return Command{std::string{orderid}, fields.optional_identifiers("skus")};
+  });
+}
+
 }  // namespace
 
 Decoded<commands::CreateBatch> decode_create_batch(std::string_view body,
@@ -210,13 +223,12 @@ Decoded<commands::ChangeBatchEta> decode_change_batch_eta(std::string_view body,
 
 Decoded<commands::CancelOrder> decode_cancel_order(std::string_view orderid, std::string_view body,
                                                    const InputLimits& limits) {
-  if (auto problem = identifier_problem("orderid", orderid, limits)) return InvalidInput{*problem};
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return commands::CancelOrder{std::string{orderid}, {}};
-  }
-  return decode<commands::CancelOrder>(body, limits, [&](FieldReader& fields) {
-    return commands::CancelOrder{std::string{orderid}, fields.optional_identifiers("skus")};
-  });
+  return decode_order_skus<commands::CancelOrder>(orderid, body, limits);
+}
+
+Decoded<commands::ShipOrder> decode_ship_order(std::string_view orderid, std::string_view body,
+                                               const InputLimits& limits) {
+  return decode_order_skus<commands::ShipOrder>(orderid, body, limits);
 }
 
 Decoded<commands::ChangeBatchQuantity> decode_change_batch_quantity_message(

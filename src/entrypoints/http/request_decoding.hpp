@@ -47,6 +47,11 @@ Decoded<domain::commands::CancelOrder> decode_cancel_order(std::string_view orde
                                                            std::string_view body,
                                                            const InputLimits& limits = {});
 
+// As decode_cancel_order.
+Decoded<domain::commands::ShipOrder> decode_ship_order(std::string_view orderid,
+                                                       std::string_view body,
+                                                       const InputLimits& limits = {});
+
 // A `change_batch_quantity` message from Redis: `{"batchref","qty"}`; `qty` may be zero.
 Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity_message(
     std::string_view body, const InputLimits& limits = {});

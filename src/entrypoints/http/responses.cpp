@@ -36,6 +36,7 @@ Response rejection_response(const service_layer::Rejection& rejection) {
     case ErrorKind::unknown_batch:
       return message_response(Status::not_found, rejection.message);
     case ErrorKind::duplicate_batch:
+    case ErrorKind::refused:
       return message_response(Status::conflict, rejection.message);
     case ErrorKind::conflict:
     case ErrorKind::unavailable:

@@ -116,17 +116,21 @@ Response order(service_layer::ReadModelReader& read_model, const std::string& or
                                                                 {"lines", body_lines}}));
 }
 
-// Cancels, and answers with the order as it is once the cancellation is durable.
-Handler cancel_route(const ApiPorts& ports) {
-  return [ports](const RouteRequest& request, Respond respond) {
-    auto decoded = decode_cancel_order(request.parameters.at(0), request.body, ports.input);
+// Decodes the order's command from the path and the body, hands it to the writer, and answers
+// with the order as it is once the change is durable.
+template <class Command>
+Handler order_command_route(const ApiPorts& ports,
+                            Decoded<Command> (*decode)(std::string_view, std::string_view,
+                                                       const InputLimits&)) {
+  return [ports, decode](const RouteRequest& request, Respond respond) {
+    auto decoded = decode(request.parameters.at(0), request.body, ports.input);
     if (const auto* invalid = std::get_if<InvalidInput>(&decoded)) {
       return respond(invalid_input_response(*invalid));
     }
-    auto cancel = std::get<domain::commands::CancelOrder>(std::move(decoded));
-    std::string orderid = cancel.orderid;
+    auto command = std::get<Command>(std::move(decoded));
+    std::string orderid = command.orderid;
     ports.commands.submit(
-        std::move(cancel),
+        std::move(command),
         [ports, orderid = std::move(orderid),
          respond = std::move(respond)](service_layer::Outcome outcome) mutable {
           if (const auto* rejection = std::get_if<service_layer::Rejection>(&outcome)) {
@@ -166,7 +170,10 @@ RouteTable api_routes(const ApiPorts& ports) {
        query_route(ports, "orderid", allocations_of_order)},
       {"GET", "/products/{sku}", Role::reader, query_route(ports, "sku", batches_of_product)},
       {"GET", "/orders/{orderid}", Role::reader, query_route(ports, "orderid", order)},
-      {"POST", "/orders/{orderid}/cancel", Role::allocator, cancel_route(ports)},
+      {"POST", "/orders/{orderid}/cancel", Role::allocator,
+       order_command_route(ports, decode_cancel_order)},
+      {"POST", "/orders/{orderid}/ship", Role::admin,
+       order_command_route(ports, decode_ship_order)},
       {"GET", "/healthz", Role::reader, health},
       {"GET", "/metrics", Role::reader, metrics_route(ports)},
   }};
