@@ -44,27 +44,31 @@ CommandResult change_batch_eta(const commands::ChangeBatchEta& command, UnitOfWo
   return {};
 }
 
-CommandResult cancel_order(const commands::CancelOrder& command, UnitOfWork& uow) {
+// The products that hold lines of the order: those of the SKUs named, or all of them.
+template <class OrderCommand>
+std::vector<Product*> products_of_order(const OrderCommand& command, UnitOfWork& uow) {
   auto skus = command.skus.empty() ? uow.products().skus_of_order(command.orderid) : command.skus;
+  std::vector<Product*> products;
   for (const std::string& sku : skus) {
-    if (Product* product = uow.products().get(sku)) product->cancel_order(command.orderid);
+    if (Product* product = uow.products().get(sku)) products.push_back(product);
   }
+  return products;
+}
+
+CommandResult cancel_order(const commands::CancelOrder& command, UnitOfWork& uow) {
+  for (Product* product : products_of_order(command, uow)) product->cancel_order(command.orderid);
   uow.accept();
   return {};
 }
 
 // All of the order's lines, or none: a line in transit refuses the whole shipment.
 CommandResult ship_order(const commands::ShipOrder& command, UnitOfWork& uow) {
-  auto skus = command.skus.empty() ? uow.products().skus_of_order(command.orderid) : command.skus;
-  std::vector<Product*> products;
-  for (const std::string& sku : skus) {
-    Product* product = uow.products().get(sku);
-    if (product == nullptr) continue;
+  auto products = products_of_order(command, uow);
+  for (const Product* product : products) {
     if (auto in_transit = product->lines_in_transit(command.orderid); !in_transit.empty()) {
       const auto& [line, batch] = in_transit.front();
       throw LineInTransit{line.orderid, line.sku, batch->reference(), batch->eta()->iso()};
     }
-    products.push_back(product);
   }
   for (Product* product : products) product->ship_order(command.orderid);
   uow.accept();

@@ -9,8 +9,23 @@ using service_layer::Role;
 
 namespace {
 
-// Decodes the body into a command, hands it to the writer, and answers `success` once the
-// change is durable.
+// Hands `command` to the writer: a rejection is answered with its status, and once the change
+// is durable `then` answers.
+template <class Command, class Then>
+void submit(const ApiPorts& ports, Command command, const service_layer::Actor& actor,
+            Respond respond, Then then) {
+  ports.commands.submit(
+      std::move(command),
+      [respond = std::move(respond), then = std::move(then)](service_layer::Outcome outcome) {
+        if (const auto* rejection = std::get_if<service_layer::Rejection>(&outcome)) {
+          return respond(rejection_response(*rejection));
+        }
+        then(respond);
+      },
+      actor);
+}
+
+// Decodes the body into a command and answers `success` once the change is durable.
 template <class Command>
 Handler command_route(const ApiPorts& ports,
                       Decoded<Command> (*decode)(std::string_view, const InputLimits&),
@@ -20,15 +35,8 @@ Handler command_route(const ApiPorts& ports,
     if (const auto* invalid = std::get_if<InvalidInput>(&decoded)) {
       return respond(invalid_input_response(*invalid));
     }
-    ports.commands.submit(
-        std::move(std::get<Command>(decoded)),
-        [respond = std::move(respond), success](service_layer::Outcome outcome) {
-          if (const auto* rejection = std::get_if<service_layer::Rejection>(&outcome)) {
-            return respond(rejection_response(*rejection));
-          }
-          respond(text_response(success, "OK"));
-        },
-        request.actor);
+    submit(ports, std::get<Command>(std::move(decoded)), request.actor, std::move(respond),
+           [success](const Respond& answer) { answer(text_response(success, "OK")); });
   };
 }
 
@@ -129,16 +137,10 @@ Handler order_command_route(const ApiPorts& ports,
     }
     auto command = std::get<Command>(std::move(decoded));
     std::string orderid = command.orderid;
-    ports.commands.submit(
-        std::move(command),
-        [ports, orderid = std::move(orderid),
-         respond = std::move(respond)](service_layer::Outcome outcome) mutable {
-          if (const auto* rejection = std::get_if<service_layer::Rejection>(&outcome)) {
-            return respond(rejection_response(*rejection));
-          }
-          answer_query(ports, std::move(orderid), order, std::move(respond));
-        },
-        request.actor);
+    submit(ports, std::move(command), request.actor, std::move(respond),
+           [ports, orderid = std::move(orderid)](const Respond& answer) {
+             answer_query(ports, orderid, order, answer);
+           });
   };
 }
 
