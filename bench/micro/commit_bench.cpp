@@ -20,7 +20,8 @@ void durable_group_commit(benchmark::State& state) {
   {
     auto owned = adapters::sqlite::open_unit_of_work((directory / "bench.db").string());
     auto& uow = *owned;
-    service_layer::MessageBus bus{uow, service_layer::default_handlers()};
+    const service_layer::SystemClock clock;
+    service_layer::MessageBus bus{uow, service_layer::default_handlers(clock)};
     uow.begin_group();
     bus.handle(domain::commands::CreateBatch{"batch", "BENCH", 1'000'000'000, std::nullopt});
     uow.store_group();

@@ -7,6 +7,8 @@
 namespace allocation::domain {
 namespace {
 
+constexpr Instant now{};
+
 // The worst case for the policy: every batch but the last is empty, so each allocation
 // looks at all of them.
 Product product_with_batches(int batch_count) {
@@ -25,7 +27,7 @@ void allocate(benchmark::State& state) {
   OrderLine line{"", "BENCH", 1};
   for (auto _ : state) {
     line.orderid = "order-" + std::to_string(order++);
-    benchmark::DoNotOptimize(product.allocate(line));
+    benchmark::DoNotOptimize(product.allocate(line, now));
     benchmark::DoNotOptimize(product.take_events());
   }
   state.SetItemsProcessed(state.iterations());

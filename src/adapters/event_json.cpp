@@ -19,6 +19,10 @@ json::value to_value(const std::optional<domain::Date>& date) {
 json::value to_value(domain::events::DeallocationReason reason) {
   return json::string{domain::events::name_of(reason)};
 }
+json::value to_value(domain::events::HoldReleaseReason reason) {
+  return json::string{domain::events::name_of(reason)};
+}
+json::value to_value(domain::Instant instant) { return json::string{domain::rfc3339(instant)}; }
 
 bool read(const json::value& value, std::string& text) {
   if (!value.is_string()) return false;
@@ -41,6 +45,20 @@ bool read(const json::value& value, domain::events::DeallocationReason& reason) 
   auto named = domain::events::deallocation_reason_named(value.get_string());
   if (named) reason = *named;
   return named.has_value();
+}
+
+bool read(const json::value& value, domain::events::HoldReleaseReason& reason) {
+  if (!value.is_string()) return false;
+  auto named = domain::events::hold_release_reason_named(value.get_string());
+  if (named) reason = *named;
+  return named.has_value();
+}
+
+bool read(const json::value& value, domain::Instant& instant) {
+  if (!value.is_string()) return false;
+  auto parsed = domain::parse_rfc3339(value.get_string());
+  if (parsed) instant = *parsed;
+  return parsed.has_value();
 }
 
 // The event whose name is `name`, among the alternatives of Event from `index` on.

@@ -28,10 +28,25 @@ struct AllocationRow {
   std::string batchref;
 };
 
-// A product from its batches and its allocations in the order they were made.
+struct HoldRow {
+  std::string orderid;
+  std::int64_t qty = 0;
+  std::string batchref;
+  domain::Instant expires_at;
+};
+
+// Instants are stored as milliseconds since the epoch, UTC.
+std::int64_t stored_instant(domain::Instant instant);
+std::optional<domain::Instant> instant_of(const std::optional<std::string>& milliseconds);
+
+// The state of an order's line after its hold is released for `reason`.
+std::string_view line_state_after(domain::events::HoldReleaseReason reason);
+
+// A product from its batches, its allocations in the order they were made, and its holds.
 domain::Product assemble_product(const std::string& sku, std::int64_t version,
                                  std::vector<domain::Batch> batches,
-                                 const std::vector<AllocationRow>& allocations);
+                                 const std::vector<AllocationRow>& allocations,
+                                 const std::vector<HoldRow>& holds);
 
 // (reference, purchased_quantity, eta)
 template <class Row>
@@ -45,22 +60,37 @@ AllocationRow allocation_of(const Row& row) {
   return {row.text(0), row.int64(1), row.text(2)};
 }
 
+// (orderid, qty, batchref, expires_at)
+template <class Row>
+HoldRow hold_of(const Row& row) {
+  return {row.text(0), row.int64(1), row.text(2),
+          domain::Instant{std::chrono::milliseconds{row.int64(3)}}};
+}
+
 // (sku, batchref)
 template <class Row>
 service_layer::AllocationView allocation_view_of(const Row& row) {
   return {row.text(0), row.text(1)};
 }
 
-// (reference, eta, purchased_quantity, available_quantity)
+// (reference, eta, purchased_quantity, available_quantity, live held quantity, recorded held
+// quantity): the stored available quantity leaves out every hold not yet released, expired or not.
 template <class Row>
 service_layer::BatchView batch_view_of(const Row& row) {
-  return {row.text(0), row.optional_text(1), row.int64(2), row.int64(3)};
+  auto purchased = row.int64(2);
+  auto stored_available = row.int64(3);
+  auto held = row.int64(4);
+  auto recorded_held = row.int64(5);
+  return {row.text(0), row.optional_text(1),
+          purchased,   purchased - stored_available - recorded_held,
+          held,        stored_available + recorded_held - held};
 }
 
-// (sku, qty, batchref, eta, state)
+// (sku, qty, batchref, eta, state, expires_at)
 template <class Row>
 service_layer::OrderLineView order_line_view_of(const Row& row) {
-  return {row.text(0), row.int64(1), row.optional_text(2), row.optional_text(3), row.text(4)};
+  return {row.text(0),          row.int64(1), row.optional_text(2),
+          row.optional_text(3), row.text(4),  instant_of(row.optional_text(5))};
 }
 
 // The outbox entry of an (id, payload) row of `event_name`; nullopt, logged, when its payload

@@ -1,5 +1,6 @@
 #include "adapters/table_unit_of_work.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "service_layer/errors.hpp"
@@ -39,14 +40,18 @@ Product* TableUnitOfWork::get(std::string_view sku_view) {
     if (!version) return nullptr;
     found = cache_.emplace(sku, Cached{tables_->load_product(sku, *version), version}).first;
   }
-  in_use_.insert(sku);
+  use(sku);
   return &found->second.product;
+}
+
+void TableUnitOfWork::use(const std::string& sku) {
+  if (std::find(in_use_.begin(), in_use_.end(), sku) == in_use_.end()) in_use_.push_back(sku);
 }
 
 Product& TableUnitOfWork::add(Product product) {
   std::string sku = product.sku();
   auto [inserted, _] = cache_.insert_or_assign(sku, Cached{std::move(product), std::nullopt});
-  in_use_.insert(sku);
+  use(sku);
   return inserted->second.product;
 }
 

@@ -47,8 +47,13 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   std::optional<std::string> sku_of_batch(std::string_view reference) override {
     return tables_->sku_of_batch(reference);
   }
-  std::vector<std::string> skus_of_order(std::string_view orderid) override {
-    return tables_->skus_of_order(orderid);
+  std::vector<service_layer::OrderLineView> lines_of_order(std::string_view orderid,
+                                                           domain::Instant now) override {
+    return tables_->lines_of_order(orderid, now);
+  }
+  std::vector<std::string> skus_with_expired_holds(domain::Instant now,
+                                                   std::int64_t products_max) override {
+    return tables_->skus_with_expired_holds(now, products_max);
   }
   void expect(const std::vector<std::string>& skus) override;
 
@@ -73,6 +78,15 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   void mark_shipped(const domain::events::LineShipped& shipped) override {
     read_model_changes_.emplace_back(shipped);
   }
+  void add_hold(const domain::events::OrderHeld& held) override {
+    read_model_changes_.emplace_back(held);
+  }
+  void confirm_hold(const domain::events::HoldConfirmed& confirmed) override {
+    read_model_changes_.emplace_back(confirmed);
+  }
+  void release_hold(const domain::events::HoldReleased& released) override {
+    read_model_changes_.emplace_back(released);
+  }
   void add_available_quantity(std::string_view batch_reference, std::int64_t delta) override {
     read_model_changes_.emplace_back(AvailableQuantityDelta{std::string{batch_reference}, delta});
   }
@@ -86,12 +100,14 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
     std::optional<std::int64_t> stored_version;  // nullopt until first stored
   };
 
+  void use(const std::string& sku);
   std::vector<domain::Event> store_products();
   void forget_unit();
 
   std::unique_ptr<Tables> tables_;
   std::unordered_map<std::string, Cached> cache_;
-  std::unordered_set<std::string> in_use_;
+  // In the order the unit first used them, which is the order their events are raised in.
+  std::vector<std::string> in_use_;
   std::unordered_set<std::string> stored_in_group_;
   // Stored versions read or written in this group, which no other writer can change before it
   // ends (the engines lock them), so they need not be read again.

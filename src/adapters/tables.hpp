@@ -11,6 +11,7 @@
 #include "domain/events.hpp"
 #include "domain/product.hpp"
 #include "service_layer/identity.hpp"
+#include "service_layer/read_model.hpp"
 
 namespace allocation::adapters {
 
@@ -20,11 +21,11 @@ struct AvailableQuantityDelta {
 };
 
 // A change to the read models, as the event handlers ask for it.
-using ReadModelChange =
-    std::variant<domain::events::Allocated, domain::events::Deallocated,
-                 domain::events::BatchCreated, domain::events::BatchQuantityChanged,
-                 domain::events::BatchEtaChanged, domain::events::LineShipped,
-                 domain::events::LineUnallocated, AvailableQuantityDelta>;
+using ReadModelChange = std::variant<
+    domain::events::Allocated, domain::events::Deallocated, domain::events::BatchCreated,
+    domain::events::BatchQuantityChanged, domain::events::BatchEtaChanged,
+    domain::events::LineShipped, domain::events::LineUnallocated, domain::events::OrderHeld,
+    domain::events::HoldConfirmed, domain::events::HoldReleased, AvailableQuantityDelta>;
 
 // The SQL of one database engine, behind the one unit of work that all engines share. Every
 // method throws service_layer::StorageUnavailable when the database fails, and
@@ -46,8 +47,11 @@ class Tables {
       const std::vector<std::string>& skus) = 0;
   virtual domain::Product load_product(const std::string& sku, std::int64_t version) = 0;
   virtual std::optional<std::string> sku_of_batch(std::string_view reference) = 0;
-  // From allocations_view, which the same transaction keeps in step with the allocations.
-  virtual std::vector<std::string> skus_of_order(std::string_view orderid) = 0;
+  // From the read model, which the same transaction keeps in step with the products.
+  virtual std::vector<service_layer::OrderLineView> lines_of_order(std::string_view orderid,
+                                                                   domain::Instant now) = 0;
+  virtual std::vector<std::string> skus_with_expired_holds(domain::Instant now,
+                                                           std::int64_t products_max) = 0;
   // Stores `version` for `sku` if the stored version is still `expected` (nullopt: no row
   // yet); false when it finds otherwise at once. An engine that sends writes later reports
   // the mismatch as ConcurrencyConflict from a later call instead.

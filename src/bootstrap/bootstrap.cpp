@@ -112,8 +112,11 @@ Service::Service(const ServiceSettings& settings) {
   Storage storage = open_storage(settings.database_url);
   uow_ = std::move(storage.unit_of_work);
   read_model_ = std::move(storage.read_model);
-  bus_ = std::make_unique<service_layer::MessageBus>(*uow_, service_layer::default_handlers());
+  bus_ =
+      std::make_unique<service_layer::MessageBus>(*uow_, service_layer::default_handlers(clock_));
   committer_ = std::make_unique<service_layer::GroupCommitter>(*uow_, *bus_, settings.limits);
+  sweeper_ =
+      std::make_unique<service_layer::HoldSweeper>(*committer_, settings.hold_sweep_interval);
   DatabaseUrl url = parse_database_url(settings.database_url);
   if (settings.authentication) {
     authenticator_ = std::make_unique<adapters::TokenAuthenticator>(
@@ -126,7 +129,10 @@ Service::Service(const ServiceSettings& settings) {
           std::pair{domain::events::Deallocated::name, "line_deallocated"},
           std::pair{domain::events::LineUnallocated::name, "line_unallocated"},
           std::pair{domain::events::LineShipped::name, "line_shipped"},
-          std::pair{domain::events::BatchEtaChanged::name, "batch_eta_changed"}}) {
+          std::pair{domain::events::BatchEtaChanged::name, "batch_eta_changed"},
+          std::pair{domain::events::OrderHeld::name, "order_held"},
+          std::pair{domain::events::HoldConfirmed::name, "hold_confirmed"},
+          std::pair{domain::events::HoldReleased::name, "hold_released"}}) {
       relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
           open_outbox_reader(url),
           std::make_unique<adapters::redis::RedisPublisher>(
@@ -190,7 +196,10 @@ std::string create_token(service_layer::TokenStore& store, const std::string& na
   return token;
 }
 
-Service::~Service() { committer_->stop(); }
+Service::~Service() {
+  sweeper_.reset();
+  committer_->stop();
+}
 
 entrypoints::http::ServiceFigures Service::figures() const {
   entrypoints::http::ServiceFigures figures{
@@ -201,6 +210,7 @@ entrypoints::http::ServiceFigures Service::figures() const {
 }
 
 void Service::stop() {
+  sweeper_.reset();
   committer_->stop();
   auto statistics = committer_->statistics();
   spdlog::info("msg=\"writer stopped\" groups_committed={} commands_committed={}",

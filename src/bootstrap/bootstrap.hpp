@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "entrypoints/http/metrics.hpp"
+#include "service_layer/clock.hpp"
 #include "service_layer/group_committer.hpp"
+#include "service_layer/hold_sweeper.hpp"
 #include "service_layer/identity.hpp"
 #include "service_layer/message_bus.hpp"
 #include "service_layer/outbox_relay.hpp"
@@ -68,6 +70,8 @@ struct ServiceSettings {
   std::optional<RedisAddress> redis;
   std::optional<SmtpSettings> smtp;
   service_layer::GroupCommitter::Limits limits;
+  // How often the expiry of holds is recorded (their stock is free from expires_at anyway).
+  std::chrono::milliseconds hold_sweep_interval{1000};
 };
 
 // The service with its adapters wired in: the only place that knows which ones are in use.
@@ -79,6 +83,7 @@ class Service {
   ~Service();
 
   service_layer::GroupCommitter& commands() { return *committer_; }
+  [[nodiscard]] const service_layer::Clock& clock() const { return clock_; }
   // Not thread-safe: use from one thread at a time.
   service_layer::ReadModelReader& read_model() { return *read_model_; }
 
@@ -92,9 +97,11 @@ class Service {
   void stop();
 
  private:
+  service_layer::SystemClock clock_;
   std::unique_ptr<service_layer::UnitOfWork> uow_;
   std::unique_ptr<service_layer::MessageBus> bus_;
   std::unique_ptr<service_layer::GroupCommitter> committer_;
+  std::unique_ptr<service_layer::HoldSweeper> sweeper_;
   std::unique_ptr<service_layer::ReadModelReader> read_model_;
   std::vector<std::unique_ptr<service_layer::OutboxRelay>> relays_;
   std::unique_ptr<service_layer::Authenticator> authenticator_;

@@ -8,7 +8,7 @@ Server::Server(const ServiceSettings& service, entrypoints::http::ServerSettings
     : service_{service} {
   http.authenticator = service_.authenticator();
   http_ = std::make_unique<entrypoints::http::HttpServer>(
-      entrypoints::http::ServicePorts{service_.commands(), service_.read_model(),
+      entrypoints::http::ServicePorts{service_.commands(), service_.clock(), service_.read_model(),
                                       [this] { return figures(); }},
       std::move(http));
   if (service.redis)

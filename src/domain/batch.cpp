@@ -12,8 +12,17 @@ Batch::Batch(std::string reference, std::string sku, std::int64_t purchased_quan
       purchased_quantity_{purchased_quantity},
       eta_{eta} {}
 
-void Batch::allocate(const OrderLine& line) {
-  if (holds(line) || !can_allocate(line)) return;
+std::int64_t Batch::held_quantity(Instant now) const {
+  std::int64_t held = recorded_held_quantity_;
+  for (const Hold& hold : holds_) {
+    if (hold.expires_at > now) break;
+    held -= hold.line.qty;
+  }
+  return held;
+}
+
+void Batch::allocate(const OrderLine& line, Instant now) {
+  if (holds(line) || !can_allocate(line, now)) return;
   allocations_.push_back(line);
   lines_.insert(line);
   allocated_quantity_ += line.qty;
@@ -43,6 +52,42 @@ std::vector<OrderLine> Batch::deallocate_order(std::string_view orderid) {
   return removed;
 }
 
+void Batch::hold(const OrderLine& line, Instant expires_at) {
+  auto later = std::upper_bound(holds_.begin(), holds_.end(), expires_at,
+                                [](Instant at, const Hold& hold) { return at < hold.expires_at; });
+  holds_.insert(later, Hold{line, expires_at});
+  recorded_held_quantity_ += line.qty;
+}
+
+template <class Released>
+std::vector<Hold> Batch::release_holds_where(Released released) {
+  std::vector<Hold> removed;
+  auto kept = std::remove_if(holds_.begin(), holds_.end(), [&](Hold& hold) {
+    if (!released(hold)) return false;
+    removed.push_back(std::move(hold));
+    return true;
+  });
+  holds_.erase(kept, holds_.end());
+  for (const Hold& hold : removed) recorded_held_quantity_ -= hold.line.qty;
+  return removed;
+}
+
+std::vector<Hold> Batch::release_holds_of(std::string_view orderid) {
+  return release_holds_where([&](const Hold& hold) { return hold.line.orderid == orderid; });
+}
+
+std::vector<Hold> Batch::release_expired_holds(Instant now) {
+  return release_holds_where([&](const Hold& hold) { return hold.expires_at <= now; });
+}
+
+std::optional<Hold> Batch::release_latest_hold() {
+  if (holds_.empty()) return std::nullopt;
+  Hold hold = std::move(holds_.back());
+  holds_.pop_back();
+  recorded_held_quantity_ -= hold.line.qty;
+  return hold;
+}
+
 bool Batch::is_preferred_to(const Batch& other) const {
   if (eta_ != other.eta_) {
     if (!eta_) return true;
@@ -54,8 +99,8 @@ bool Batch::is_preferred_to(const Batch& other) const {
 
 std::ostream& operator<<(std::ostream& out, const Batch& batch) {
   out << "Batch(" << batch.reference_ << ", " << batch.sku_
-      << ", purchased=" << batch.purchased_quantity_ << ", available=" << batch.available_quantity()
-      << ", eta=";
+      << ", purchased=" << batch.purchased_quantity_ << ", allocated=" << batch.allocated_quantity_
+      << ", held=" << batch.recorded_held_quantity_ << ", eta=";
   if (batch.eta_) {
     out << *batch.eta_;
   } else {

@@ -12,6 +12,13 @@
 
 namespace allocation::domain {
 
+// Stock set aside for a line until `expires_at`, not yet allocated to it.
+struct Hold {
+  OrderLine line;
+  Instant expires_at;
+  friend bool operator==(const Hold&, const Hold&) = default;
+};
+
 // Stock of one SKU, identified by its reference: in the warehouse when it has no ETA,
 // otherwise a shipment due on that date.
 class Batch {
@@ -24,19 +31,32 @@ class Batch {
   [[nodiscard]] const std::optional<Date>& eta() const { return eta_; }
   [[nodiscard]] std::int64_t purchased_quantity() const { return purchased_quantity_; }
   [[nodiscard]] std::int64_t allocated_quantity() const { return allocated_quantity_; }
-  [[nodiscard]] std::int64_t available_quantity() const {
-    return purchased_quantity_ - allocated_quantity_;
+  // Held by holds that have not expired at `now`: from its expires_at on, a hold counts for
+  // nothing, whether or not it has been released yet.
+  [[nodiscard]] std::int64_t held_quantity(Instant now) const;
+  [[nodiscard]] std::int64_t available_quantity(Instant now) const {
+    return purchased_quantity_ - allocated_quantity_ - held_quantity(now);
   }
   // In the order they were allocated, oldest first.
   [[nodiscard]] const std::vector<OrderLine>& allocations() const { return allocations_; }
+  // Earliest expiry first; expired ones stay until released.
+  [[nodiscard]] const std::vector<Hold>& hold_list() const { return holds_; }
 
   [[nodiscard]] bool holds(const OrderLine& line) const { return lines_.contains(line); }
-  [[nodiscard]] bool can_allocate(const OrderLine& line) const {
-    return line.sku == sku_ && available_quantity() >= line.qty;
+  [[nodiscard]] bool can_allocate(const OrderLine& line, Instant now) const {
+    return line.sku == sku_ && available_quantity(now) >= line.qty;
   }
 
-  // A line already held, or one that does not fit, is left alone.
-  void allocate(const OrderLine& line);
+  // A line already allocated here, or one that does not fit, is left alone.
+  void allocate(const OrderLine& line, Instant now);
+  // Precondition: the line fits (can_allocate).
+  void hold(const OrderLine& line, Instant expires_at);
+  // Removes and returns the holds of `orderid`.
+  std::vector<Hold> release_holds_of(std::string_view orderid);
+  // Removes and returns the holds expired at `now`.
+  std::vector<Hold> release_expired_holds(Instant now);
+  // Removes and returns the hold that expires last, if any.
+  std::optional<Hold> release_latest_hold();
   // Removes and returns the most recently allocated line, if any.
   std::optional<OrderLine> deallocate_most_recent();
   // Removes and returns the lines of `orderid`, oldest first.
@@ -52,6 +72,9 @@ class Batch {
   friend std::ostream& operator<<(std::ostream& out, const Batch& batch);
 
  private:
+  template <class Released>
+  std::vector<Hold> release_holds_where(Released released);
+
   std::string reference_;
   std::string sku_;
   std::int64_t purchased_quantity_;
@@ -59,6 +82,8 @@ class Batch {
   std::vector<OrderLine> allocations_;
   std::unordered_set<OrderLine> lines_;
   std::int64_t allocated_quantity_ = 0;
+  std::vector<Hold> holds_;
+  std::int64_t recorded_held_quantity_ = 0;  // expired holds included, until released
 };
 
 }  // namespace allocation::domain

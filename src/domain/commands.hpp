@@ -111,13 +111,75 @@ struct ShipOrder {
   friend bool operator==(const ShipOrder&, const ShipOrder&) = default;
 };
 
+// A line of an order to place; with `split`, it may take stock from several batches.
+struct RequestedLine {
+  std::string sku;
+  std::int64_t qty = 0;
+  bool split = false;
+  friend bool operator==(const RequestedLine&, const RequestedLine&) = default;
+};
+
+// A whole order: every line is placed, or none is. With `hold_seconds`, its stock is held for
+// that long rather than allocated; with `dry_run`, nothing is stored.
+struct PlaceOrder {
+  static constexpr std::string_view name = "PlaceOrder";
+  std::string orderid;
+  std::vector<RequestedLine> lines;
+  std::optional<std::int64_t> hold_seconds;
+  bool dry_run = false;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("orderid", self.orderid);
+    visit("lines", self.lines);
+    visit("hold_seconds", self.hold_seconds);
+    visit("dry_run", self.dry_run);
+  }
+  void add_skus(std::vector<std::string>& skus) const {
+    for (const RequestedLine& line : lines) skus.push_back(line.sku);
+  }
+  friend bool operator==(const PlaceOrder&, const PlaceOrder&) = default;
+};
+
+// A held order becomes allocated: whole, or with `lines` only those quantities (the rest,
+// and any SKU not named, returns to stock). `split` has no meaning here.
+struct ConfirmOrder {
+  static constexpr std::string_view name = "ConfirmOrder";
+  std::string orderid;
+  std::vector<RequestedLine> lines;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("orderid", self.orderid);
+    visit("lines", self.lines);
+  }
+  // The order's products are known only once storage has found its lines.
+  void add_skus(std::vector<std::string>& skus) const {
+    for (const RequestedLine& line : lines) skus.push_back(line.sku);
+  }
+  friend bool operator==(const ConfirmOrder&, const ConfirmOrder&) = default;
+};
+
+// Records the expiry of every hold whose time has run out (at most `products_max` products at
+// a time); their stock already counted for nothing.
+struct ReleaseExpiredHolds {
+  static constexpr std::string_view name = "ReleaseExpiredHolds";
+  std::int64_t products_max = 256;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("products_max", self.products_max);
+  }
+  // The products are known only once storage has found the holds.
+  void add_skus(std::vector<std::string>& /*skus*/) const {}
+  friend bool operator==(const ReleaseExpiredHolds&, const ReleaseExpiredHolds&) = default;
+};
+
 }  // namespace allocation::domain::commands
 
 namespace allocation::domain {
 
 using Command =
     std::variant<commands::CreateBatch, commands::Allocate, commands::ChangeBatchQuantity,
-                 commands::ChangeBatchEta, commands::CancelOrder, commands::ShipOrder>;
+                 commands::ChangeBatchEta, commands::CancelOrder, commands::ShipOrder,
+                 commands::PlaceOrder, commands::ConfirmOrder, commands::ReleaseExpiredHolds>;
 
 }  // namespace allocation::domain
 

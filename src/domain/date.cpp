@@ -38,4 +38,36 @@ std::string Date::iso() const {
   return text.data();
 }
 
+std::string rfc3339(Instant instant) {
+  auto day = std::chrono::floor<std::chrono::days>(instant);
+  std::chrono::hh_mm_ss time{instant - day};
+  std::array<char, 8> milliseconds{};
+  std::snprintf(milliseconds.data(), milliseconds.size(), ".%03dZ",
+                static_cast<int>(time.subseconds().count()));
+  std::array<char, 16> clock{};
+  std::snprintf(clock.data(), clock.size(), "T%02d:%02d:%02d",
+                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                static_cast<int>(time.seconds().count()));
+  return Date{std::chrono::year_month_day{day}}.iso() + clock.data() + milliseconds.data();
+}
+
+std::optional<Instant> parse_rfc3339(std::string_view text) {
+  if (text.size() != 24 || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
+      text[19] != '.' || text[23] != 'Z') {
+    return std::nullopt;
+  }
+  auto date = Date::parse_iso(text.substr(0, 10));
+  auto hours = parse_digits(text.substr(11, 2));
+  auto minutes = parse_digits(text.substr(14, 2));
+  auto seconds = parse_digits(text.substr(17, 2));
+  auto milliseconds = parse_digits(text.substr(20, 3));
+  if (!date || !hours || !minutes || !seconds || !milliseconds || *hours > 23 || *minutes > 59 ||
+      *seconds > 59) {
+    return std::nullopt;
+  }
+  return std::chrono::sys_days{date->day()} + std::chrono::hours{*hours} +
+         std::chrono::minutes{*minutes} + std::chrono::seconds{*seconds} +
+         std::chrono::milliseconds{*milliseconds};
+}
+
 }  // namespace allocation::domain

@@ -28,4 +28,12 @@ class Date {
   std::chrono::year_month_day day_;
 };
 
+// A moment, to the millisecond: when a hold expires, and the time the service tells it by.
+using Instant = std::chrono::sys_time<std::chrono::milliseconds>;
+
+// RFC 3339 in UTC, `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+std::string rfc3339(Instant instant);
+// Accepts exactly the form rfc3339() writes.
+std::optional<Instant> parse_rfc3339(std::string_view text);
+
 }  // namespace allocation::domain

@@ -134,6 +134,70 @@ struct LineUnallocated {
   friend bool operator==(const LineUnallocated&, const LineUnallocated&) = default;
 };
 
+// Stock of `batchref` set aside for a line of an order until `expires_at`; one event per
+// batch the line takes.
+struct OrderHeld {
+  static constexpr std::string_view name = "OrderHeld";
+  std::string orderid;
+  std::string sku;
+  std::int64_t qty = 0;
+  std::string batchref;
+  Instant expires_at;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("orderid", self.orderid);
+    visit("sku", self.sku);
+    visit("qty", self.qty);
+    visit("batchref", self.batchref);
+    visit("expires_at", self.expires_at);
+  }
+  friend bool operator==(const OrderHeld&, const OrderHeld&) = default;
+};
+
+// A hold became an allocation of `qty` in its batch; `released` more returned to stock (a
+// confirmation of less than was held).
+struct HoldConfirmed {
+  static constexpr std::string_view name = "HoldConfirmed";
+  std::string orderid;
+  std::string sku;
+  std::int64_t qty = 0;
+  std::string batchref;
+  std::int64_t released = 0;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("orderid", self.orderid);
+    visit("sku", self.sku);
+    visit("qty", self.qty);
+    visit("batchref", self.batchref);
+    visit("released", self.released);
+  }
+  friend bool operator==(const HoldConfirmed&, const HoldConfirmed&) = default;
+};
+
+// Why a hold's stock returned without being allocated: the order was cancelled (or confirmed
+// without the line), its time ran out, or its batch shrank below what was promised.
+enum class HoldReleaseReason { cancelled, expired, quantity_changed };
+std::string_view name_of(HoldReleaseReason reason);
+std::optional<HoldReleaseReason> hold_release_reason_named(std::string_view name);
+
+struct HoldReleased {
+  static constexpr std::string_view name = "HoldReleased";
+  std::string orderid;
+  std::string sku;
+  std::int64_t qty = 0;
+  std::string batchref;
+  HoldReleaseReason reason = HoldReleaseReason::cancelled;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("orderid", self.orderid);
+    visit("sku", self.sku);
+    visit("qty", self.qty);
+    visit("batchref", self.batchref);
+    visit("reason", self.reason);
+  }
+  friend bool operator==(const HoldReleased&, const HoldReleased&) = default;
+};
+
 // The line that found no batch: `orderid` and `qty`, beyond the book's `sku`.
 struct OutOfStock {
   static constexpr std::string_view name = "OutOfStock";
@@ -155,7 +219,8 @@ namespace allocation::domain {
 
 using Event = std::variant<events::BatchCreated, events::BatchQuantityChanged,
                            events::BatchEtaChanged, events::Allocated, events::Deallocated,
-                           events::LineShipped, events::LineUnallocated, events::OutOfStock>;
+                           events::LineShipped, events::LineUnallocated, events::OrderHeld,
+                           events::HoldConfirmed, events::HoldReleased, events::OutOfStock>;
 
 // The event's name as other services know it ("Allocated", "OutOfStock", ...).
 std::string_view name_of(const Event& event);

@@ -22,6 +22,27 @@ void print_value(std::ostream& out, const std::optional<Date>& date) {
 void print_value(std::ostream& out, events::DeallocationReason reason) {
   out << events::name_of(reason);
 }
+void print_value(std::ostream& out, events::HoldReleaseReason reason) {
+  out << events::name_of(reason);
+}
+void print_value(std::ostream& out, Instant instant) { out << rfc3339(instant); }
+void print_value(std::ostream& out, bool flag) { out << (flag ? "true" : "false"); }
+void print_value(std::ostream& out, const std::optional<std::int64_t>& number) {
+  if (number) {
+    out << *number;
+  } else {
+    out << "null";
+  }
+}
+void print_value(std::ostream& out, const std::vector<commands::RequestedLine>& lines) {
+  out << "[";
+  const char* separator = "";
+  for (const auto& line : lines) {
+    out << separator << line.sku << " x" << line.qty << (line.split ? " split" : "");
+    separator = ", ";
+  }
+  out << "]";
+}
 void print_value(std::ostream& out, const std::vector<std::string>& texts) {
   out << "[";
   const char* separator = "";
@@ -66,6 +87,26 @@ std::string_view name_of(DeallocationReason reason) {
 
 std::optional<DeallocationReason> deallocation_reason_named(std::string_view name) {
   for (auto reason : {DeallocationReason::quantity_changed, DeallocationReason::cancelled}) {
+    if (name_of(reason) == name) return reason;
+  }
+  return std::nullopt;
+}
+
+std::string_view name_of(HoldReleaseReason reason) {
+  switch (reason) {
+    case HoldReleaseReason::cancelled:
+      return "cancelled";
+    case HoldReleaseReason::expired:
+      return "expired";
+    case HoldReleaseReason::quantity_changed:
+      return "quantity_changed";
+  }
+  return "cancelled";
+}
+
+std::optional<HoldReleaseReason> hold_release_reason_named(std::string_view name) {
+  for (auto reason : {HoldReleaseReason::cancelled, HoldReleaseReason::expired,
+                      HoldReleaseReason::quantity_changed}) {
     if (name_of(reason) == name) return reason;
   }
   return std::nullopt;

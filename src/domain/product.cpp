@@ -40,14 +40,14 @@ void Product::add_batch(std::string reference, std::int64_t purchased_quantity,
   ++version_number_;
 }
 
-std::optional<std::string> Product::allocate(const OrderLine& line) {
+std::optional<std::string> Product::allocate(const OrderLine& line, Instant now) {
   assert(line.sku == sku_);
   for (const Batch& batch : batches_) {
     if (batch.holds(line)) return batch.reference();
   }
   for (Batch& batch : batches_) {
-    if (batch.can_allocate(line)) {
-      batch.allocate(line);
+    if (batch.can_allocate(line, now)) {
+      batch.allocate(line, now);
       ++version_number_;
       events_.emplace_back(events::Allocated{line.orderid, line.sku, line.qty, batch.reference()});
       return batch.reference();
@@ -57,19 +57,132 @@ std::optional<std::string> Product::allocate(const OrderLine& line) {
   return std::nullopt;
 }
 
-std::optional<std::string> Product::reallocate(const OrderLine& line) {
-  auto batchref = allocate(line);
+std::optional<std::string> Product::reallocate(const OrderLine& line, Instant now) {
+  auto batchref = allocate(line, now);
   if (!batchref) events_.emplace_back(events::LineUnallocated{line.orderid, line.sku, line.qty});
   return batchref;
 }
 
-void Product::cancel_order(std::string_view orderid) {
+std::vector<Part> Product::plan(const OrderLine& line, bool split, Instant now) const {
+  std::vector<Part> parts;
+  std::int64_t wanted = line.qty;
+  for (const Batch& batch : batches_) {
+    auto available = batch.available_quantity(now);
+    if (!split) {
+      if (available >= wanted) return {Part{batch.reference(), wanted}};
+      continue;
+    }
+    auto taken = std::min(available, wanted);
+    if (taken <= 0) continue;
+    parts.push_back(Part{batch.reference(), taken});
+    wanted -= taken;
+    if (wanted == 0) return parts;
+  }
+  return {};
+}
+
+std::int64_t Product::obtainable(bool split, Instant now) const {
+  std::int64_t most = 0;
+  for (const Batch& batch : batches_) {
+    auto available = std::max<std::int64_t>(batch.available_quantity(now), 0);
+    most = split ? most + available : std::max(most, available);
+  }
+  return most;
+}
+
+std::vector<Part> Product::place(const OrderLine& line, bool split,
+                                 std::optional<Instant> hold_until, Instant now) {
+  assert(line.sku == sku_);
+  std::vector<Part> parts = plan(line, split, now);
+  assert(!parts.empty());
+  for (const Part& part : parts) {
+    Batch& batch = *batch_named(part.batchref);
+    OrderLine share{line.orderid, sku_, part.qty};
+    if (hold_until) {
+      batch.hold(share, *hold_until);
+      events_.emplace_back(
+          events::OrderHeld{line.orderid, sku_, part.qty, part.batchref, *hold_until});
+    } else {
+      batch.allocate(share, now);
+      events_.emplace_back(events::Allocated{line.orderid, sku_, part.qty, part.batchref});
+    }
+  }
+  ++version_number_;
+  return parts;
+}
+
+std::int64_t Product::held_for(std::string_view orderid, Instant now) const {
+  std::int64_t held = 0;
+  for (const Batch& batch : batches_) {
+    for (const Hold& hold : batch.hold_list()) {
+      if (hold.line.orderid == orderid && hold.expires_at > now) held += hold.line.qty;
+    }
+  }
+  return held;
+}
+
+std::optional<Instant> Product::hold_expiry(std::string_view orderid) const {
+  std::optional<Instant> first;
+  for (const Batch& batch : batches_) {
+    for (const Hold& hold : batch.hold_list()) {
+      if (hold.line.orderid == orderid && (!first || hold.expires_at < *first)) {
+        first = hold.expires_at;
+      }
+    }
+  }
+  return first;
+}
+
+void Product::release(const Hold& hold, const Batch& batch, events::HoldReleaseReason reason) {
+  events_.emplace_back(
+      events::HoldReleased{hold.line.orderid, sku_, hold.line.qty, batch.reference(), reason});
+}
+
+void Product::confirm_holds(std::string_view orderid, std::int64_t qty, Instant now) {
+  assert(qty >= 0 && qty <= held_for(orderid, now));
+  std::int64_t wanted = qty;
+  bool changed = false;
+  for (Batch& batch : batches_) {
+    for (const Hold& hold : batch.release_holds_of(orderid)) {
+      changed = true;
+      auto kept = std::min(wanted, hold.line.qty);
+      wanted -= kept;
+      if (kept == 0) {
+        release(hold, batch, events::HoldReleaseReason::cancelled);
+        continue;
+      }
+      batch.allocate(OrderLine{hold.line.orderid, sku_, kept}, now);
+      events_.emplace_back(events::HoldConfirmed{hold.line.orderid, sku_, kept, batch.reference(),
+                                                 hold.line.qty - kept});
+    }
+  }
+  if (changed) ++version_number_;
+}
+
+void Product::cancel_order(std::string_view orderid, Instant now) {
   bool changed = false;
   for (Batch& batch : batches_) {
     for (OrderLine& line : batch.deallocate_order(orderid)) {
       events_.emplace_back(events::Deallocated{std::move(line.orderid), sku_, line.qty,
                                                batch.reference(),
                                                events::DeallocationReason::cancelled});
+      changed = true;
+    }
+    for (const Hold& hold : batch.release_holds_of(orderid)) {
+      release(hold, batch,
+              hold.expires_at <= now ? events::HoldReleaseReason::expired
+                                     : events::HoldReleaseReason::cancelled);
+      changed = true;
+    }
+  }
+  if (changed) ++version_number_;
+}
+
+void Product::release_expired_holds(Instant now) {
+  bool changed = false;
+  for (Batch& batch : batches_) {
+    for (const Hold& hold : batch.release_expired_holds(now)) {
+      release(hold, batch, events::HoldReleaseReason::expired);
       changed = true;
     }
   }
@@ -102,7 +215,8 @@ void Product::ship_order(std::string_view orderid) {
   if (changed) ++version_number_;
 }
 
-void Product::change_batch_quantity(std::string_view reference, std::int64_t purchased_quantity) {
+void Product::change_batch_quantity(std::string_view reference, std::int64_t purchased_quantity,
+                                    Instant now) {
   Batch* batch = batch_named(reference);
   if (batch == nullptr) {
     throw std::logic_error("product " + sku_ + " has no batch " + std::string{reference});
@@ -110,7 +224,11 @@ void Product::change_batch_quantity(std::string_view reference, std::int64_t pur
   batch->set_purchased_quantity(purchased_quantity);
   ++version_number_;
   events_.emplace_back(events::BatchQuantityChanged{batch->reference(), sku_, purchased_quantity});
-  while (batch->available_quantity() < 0) {
+  while (batch->available_quantity(now) < 0) {
+    if (batch->held_quantity(now) > 0) {
+      release(*batch->release_latest_hold(), *batch, events::HoldReleaseReason::quantity_changed);
+      continue;
+    }
     std::optional<OrderLine> line = batch->deallocate_most_recent();
     if (!line) break;
     events_.emplace_back(

@@ -14,6 +14,13 @@
 
 namespace allocation::domain {
 
+// The share of a line that one batch takes.
+struct Part {
+  std::string batchref;
+  std::int64_t qty = 0;
+  friend bool operator==(const Part&, const Part&) = default;
+};
+
 // The aggregate and consistency boundary for one SKU: all its batches, and a version
 // number that increases on every change so that concurrent writers can detect each other.
 class Product {
@@ -30,32 +37,60 @@ class Product {
   // Precondition: no batch of this product has `reference`.
   void add_batch(std::string reference, std::int64_t purchased_quantity, std::optional<Date> eta);
 
-  // Allocates the whole line to the first batch that can take it and returns that batch's
-  // reference. A line already allocated returns its batch and changes nothing. When no
+  // Allocates the whole line to the first batch that can take it at `now` and returns that
+  // batch's reference. A line already allocated returns its batch and changes nothing. When no
   // batch can take it, records OutOfStock and returns nothing.
-  std::optional<std::string> allocate(const OrderLine& line);
+  std::optional<std::string> allocate(const OrderLine& line, Instant now);
 
   // Places again a line that lost its batch, like allocate(); when no batch can take it, the
   // line is announced as unallocated (LineUnallocated) besides OutOfStock.
-  std::optional<std::string> reallocate(const OrderLine& line);
+  std::optional<std::string> reallocate(const OrderLine& line, Instant now);
 
-  // Returns every line of `orderid` to stock without placing it again (Deallocated, reason
-  // cancelled); an order with no line here changes nothing.
-  void cancel_order(std::string_view orderid);
+  // The parts `line` would take at `now`, in preference order: all of it from the first batch
+  // that can take it, or with `split` from as many batches as it needs; empty when the stock
+  // falls short. Changes nothing.
+  [[nodiscard]] std::vector<Part> plan(const OrderLine& line, bool split, Instant now) const;
+  // The most one line could take at `now`: what the fullest batch has available, or with
+  // `split`, what all of them have together.
+  [[nodiscard]] std::int64_t obtainable(bool split, Instant now) const;
+  // Takes the parts plan() finds, allocated (Allocated each) or, with `hold_until`, held until
+  // then (OrderHeld each), and returns them. Precondition: plan() finds some.
+  std::vector<Part> place(const OrderLine& line, bool split, std::optional<Instant> hold_until,
+                          Instant now);
+
+  // What the holds of `orderid` that have not expired at `now` set aside, together.
+  [[nodiscard]] std::int64_t held_for(std::string_view orderid, Instant now) const;
+  // The first of the holds of `orderid` to expire, if any (expired or not).
+  [[nodiscard]] std::optional<Instant> hold_expiry(std::string_view orderid) const;
+  // The order's holds become allocations of `qty` in all, taken in preference order
+  // (HoldConfirmed each); the rest returns to stock (HoldReleased, cancelled, for a hold of
+  // which nothing is kept). Precondition: 0 <= qty <= held_for(orderid, now).
+  void confirm_holds(std::string_view orderid, std::int64_t qty, Instant now);
+
+  // Returns every allocated and held line of `orderid` to stock without placing it again
+  // (Deallocated, reason cancelled; HoldReleased, reason cancelled, or expired for a hold whose
+  // time has run out); an order with no line here changes nothing.
+  void cancel_order(std::string_view orderid, Instant now);
+
+  // Releases every hold expired at `now` (HoldReleased, reason expired); it already counted
+  // for nothing.
+  void release_expired_holds(Instant now);
 
   // The lines of `orderid` in batches that have not arrived (an ETA): they cannot ship.
   [[nodiscard]] std::vector<std::pair<OrderLine, const Batch*>> lines_in_transit(
       std::string_view orderid) const;
 
-  // Every line of `orderid` leaves the warehouse (LineShipped): its batch's quantity goes down
-  // by the line's and the line is retired, so that it occupies no memory. Precondition: none
-  // of them is in transit (lines_in_transit).
+  // Every allocated line of `orderid` leaves the warehouse (LineShipped): its batch's quantity
+  // goes down by the line's and the line is retired, so that it occupies no memory.
+  // Precondition: none of them is in transit (lines_in_transit).
   void ship_order(std::string_view orderid);
 
-  // Sets the purchased quantity; while the batch is over-allocated, its most recent lines
-  // are deallocated (a Deallocated event each) for the caller to reallocate.
-  // Precondition: the product has a batch with `reference`.
-  void change_batch_quantity(std::string_view reference, std::int64_t purchased_quantity);
+  // Sets the purchased quantity; while the batch has less available than nothing at `now`, its
+  // latest hold is released (HoldReleased, reason quantity_changed), and once none is left
+  // its most recent lines are deallocated (a Deallocated event each) for the caller to
+  // reallocate. Precondition: the product has a batch with `reference`.
+  void change_batch_quantity(std::string_view reference, std::int64_t purchased_quantity,
+                             Instant now);
 
   // A shipment's ETA moves, or it arrives (nullopt: in the warehouse). Its lines stay where
   // they are; the batch takes its place in the preference order for lines to come. The same
@@ -69,6 +104,7 @@ class Product {
 
  private:
   Batch* batch_named(std::string_view reference);
+  void release(const Hold& hold, const Batch& batch, events::HoldReleaseReason reason);
 
   std::string sku_;
   std::int64_t version_number_;

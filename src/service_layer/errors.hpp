@@ -8,6 +8,7 @@ namespace allocation::service_layer {
 enum class ErrorKind {
   invalid_sku,      // no product has the SKU
   unknown_batch,    // no batch has the reference
+  unknown_order,    // no order has the id
   duplicate_batch,  // a batch already has the reference
   refused,          // the command does not fit the state things are in; nothing was changed
   conflict,         // concurrent writers kept colliding; nothing was changed
@@ -52,6 +53,18 @@ class LineInTransit : public ServiceError {
       : ServiceError{ErrorKind::refused, "order " + orderid + " cannot ship: its line of " + sku +
                                              " is in batch " + batchref +
                                              ", which has not arrived (ETA " + eta + ")"} {}
+};
+
+class UnknownOrder : public ServiceError {
+ public:
+  explicit UnknownOrder(const std::string& orderid)
+      : ServiceError{ErrorKind::unknown_order, "Unknown order " + orderid} {}
+};
+
+// A command the order's state does not allow; nothing was changed.
+class OrderRefused : public ServiceError {
+ public:
+  explicit OrderRefused(const std::string& message) : ServiceError{ErrorKind::refused, message} {}
 };
 
 // Raised by storage when a product changed under this writer since it was read.

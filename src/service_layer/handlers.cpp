@@ -1,6 +1,7 @@
 #include "service_layer/handlers.hpp"
 
 #include "service_layer/errors.hpp"
+#include "service_layer/order_handlers.hpp"
 
 namespace allocation::service_layer {
 
@@ -17,12 +18,12 @@ CommandResult create_batch(const commands::CreateBatch& command, UnitOfWork& uow
   return {};
 }
 
-CommandResult allocate(const commands::Allocate& command, UnitOfWork& uow) {
+CommandResult allocate(const commands::Allocate& command, UnitOfWork& uow, Instant now) {
   Product* product = uow.products().get(command.sku);
   if (product == nullptr) throw InvalidSku{command.sku};
-  auto batchref = product->allocate(OrderLine{command.orderid, command.sku, command.qty});
+  auto batchref = product->allocate(OrderLine{command.orderid, command.sku, command.qty}, now);
   uow.accept();
-  return {std::move(batchref)};
+  return {std::move(batchref), {}};
 }
 
 Product& product_of_batch(const std::string& reference, UnitOfWork& uow) {
@@ -32,45 +33,15 @@ Product& product_of_batch(const std::string& reference, UnitOfWork& uow) {
   return *product;
 }
 
-CommandResult change_batch_quantity(const commands::ChangeBatchQuantity& command, UnitOfWork& uow) {
-  product_of_batch(command.ref, uow).change_batch_quantity(command.ref, command.qty);
+CommandResult change_batch_quantity(const commands::ChangeBatchQuantity& command, UnitOfWork& uow,
+                                    Instant now) {
+  product_of_batch(command.ref, uow).change_batch_quantity(command.ref, command.qty, now);
   uow.accept();
   return {};
 }
 
 CommandResult change_batch_eta(const commands::ChangeBatchEta& command, UnitOfWork& uow) {
   product_of_batch(command.ref, uow).change_batch_eta(command.ref, command.eta);
-  uow.accept();
-  return {};
-}
-
-// The products that hold lines of the order: those of the SKUs named, or all of them.
-template <class OrderCommand>
-std::vector<Product*> products_of_order(const OrderCommand& command, UnitOfWork& uow) {
-  auto skus = command.skus.empty() ? uow.products().skus_of_order(command.orderid) : command.skus;
-  std::vector<Product*> products;
-  for (const std::string& sku : skus) {
-    if (Product* product = uow.products().get(sku)) products.push_back(product);
-  }
-  return products;
-}
-
-CommandResult cancel_order(const commands::CancelOrder& command, UnitOfWork& uow) {
-  for (Product* product : products_of_order(command, uow)) product->cancel_order(command.orderid);
-  uow.accept();
-  return {};
-}
-
-// All of the order's lines, or none: a line in transit refuses the whole shipment.
-CommandResult ship_order(const commands::ShipOrder& command, UnitOfWork& uow) {
-  auto products = products_of_order(command, uow);
-  for (const Product* product : products) {
-    if (auto in_transit = product->lines_in_transit(command.orderid); !in_transit.empty()) {
-      const auto& [line, batch] = in_transit.front();
-      throw LineInTransit{line.orderid, line.sku, batch->reference(), batch->eta()->iso()};
-    }
-  }
-  for (Product* product : products) product->ship_order(command.orderid);
   uow.accept();
   return {};
 }
@@ -104,16 +75,34 @@ void remove_allocation_from_view(const events::Deallocated& event, UnitOfWork& u
 
 // A line that lost its batch to a smaller quantity is placed again by the normal policy; a
 // cancelled one is not.
-void reallocate(const events::Deallocated& event, UnitOfWork& uow) {
+void reallocate(const events::Deallocated& event, UnitOfWork& uow, Instant now) {
   if (event.reason != events::DeallocationReason::quantity_changed) return;
   Product* product = uow.products().get(event.sku);
   if (product == nullptr) throw InvalidSku{event.sku};
-  product->reallocate(OrderLine{event.orderid, event.sku, event.qty});
+  product->reallocate(OrderLine{event.orderid, event.sku, event.qty}, now);
   uow.accept();
 }
 
 void ship_in_view(const events::LineShipped& event, UnitOfWork& uow) {
   uow.read_model().mark_shipped(event);
+  uow.accept();
+}
+
+void hold_in_view(const events::OrderHeld& event, UnitOfWork& uow) {
+  uow.read_model().add_hold(event);
+  uow.read_model().add_available_quantity(event.batchref, -event.qty);
+  uow.accept();
+}
+
+void confirm_in_view(const events::HoldConfirmed& event, UnitOfWork& uow) {
+  uow.read_model().confirm_hold(event);
+  uow.read_model().add_available_quantity(event.batchref, event.released);
+  uow.accept();
+}
+
+void release_in_view(const events::HoldReleased& event, UnitOfWork& uow) {
+  uow.read_model().release_hold(event);
+  uow.read_model().add_available_quantity(event.batchref, event.qty);
   uow.accept();
 }
 
@@ -135,12 +124,25 @@ void record_in_audit(const Event& event, UnitOfWork& uow) {
   uow.accept();
 }
 
+// A handler that decides at the clock's time.
+template <class Message, class Result>
+auto at_time_of(const Clock& clock, Result (*handler)(const Message&, UnitOfWork&, Instant)) {
+  return [&clock, handler](const Message& message, UnitOfWork& uow) {
+    return handler(message, uow, clock.now());
+  };
+}
+
 }  // namespace
 
-Handlers default_handlers() {
+Handlers default_handlers(const Clock& clock) {
   return {
-      .commands = {create_batch, allocate, change_batch_quantity, change_batch_eta, cancel_order,
-                   ship_order},
+      .commands = {create_batch, at_time_of(clock, allocate),
+                   at_time_of(clock, change_batch_quantity), change_batch_eta,
+                   at_time_of(clock, order_handlers::cancel_order),
+                   at_time_of(clock, order_handlers::ship_order),
+                   at_time_of(clock, order_handlers::place_order),
+                   at_time_of(clock, order_handlers::confirm_order),
+                   at_time_of(clock, order_handlers::release_expired_holds)},
       .events =
           {
               // BatchCreated
@@ -154,13 +156,21 @@ Handlers default_handlers() {
               {add_allocation_to_view, publish<events::Allocated>,
                record_in_audit<events::Allocated>},
               // Deallocated
-              {remove_allocation_from_view, reallocate, publish<events::Deallocated>,
-               record_in_audit<events::Deallocated>},
+              {remove_allocation_from_view, at_time_of(clock, reallocate),
+               publish<events::Deallocated>, record_in_audit<events::Deallocated>},
               // LineShipped
               {ship_in_view, publish<events::LineShipped>, record_in_audit<events::LineShipped>},
               // LineUnallocated
               {mark_unallocated_in_view, publish<events::LineUnallocated>,
                record_in_audit<events::LineUnallocated>},
+              // OrderHeld
+              {hold_in_view, publish<events::OrderHeld>, record_in_audit<events::OrderHeld>},
+              // HoldConfirmed
+              {confirm_in_view, publish<events::HoldConfirmed>,
+               record_in_audit<events::HoldConfirmed>},
+              // HoldReleased
+              {release_in_view, publish<events::HoldReleased>,
+               record_in_audit<events::HoldReleased>},
               // OutOfStock
               {publish<events::OutOfStock>},
           },

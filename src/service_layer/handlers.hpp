@@ -9,20 +9,44 @@
 
 #include "domain/commands.hpp"
 #include "domain/events.hpp"
+#include "service_layer/clock.hpp"
 #include "service_layer/unit_of_work.hpp"
 
 namespace allocation::service_layer {
 
+// A line of a whole order that the stock cannot satisfy: `available` is what the line could
+// take (the fullest batch, or all of them for a split line).
+struct Shortfall {
+  std::string sku;
+  std::int64_t requested = 0;
+  std::int64_t available = 0;
+  friend bool operator==(const Shortfall&, const Shortfall&) = default;
+};
+
+// What a PlaceOrder command did, or with dry_run would do.
+struct OrderPlacement {
+  // The same order was already there; nothing changed.
+  bool already_placed = false;
+  // Not empty: the order was refused, nothing changed.
+  std::vector<Shortfall> unavailable;
+  // The parts placed, in the order's SKU order (empty when refused or already placed).
+  std::vector<OrderLineView> lines;
+  std::optional<domain::Instant> expires_at;
+  friend bool operator==(const OrderPlacement&, const OrderPlacement&) = default;
+};
+
 struct CommandResult {
   // The batch an Allocate command chose; empty for other commands and when out of stock.
   std::optional<std::string> allocated_batchref;
+  // For a PlaceOrder command; empty for other commands.
+  OrderPlacement placement;
   friend bool operator==(const CommandResult&, const CommandResult&) = default;
 };
 
 // A handler does one unit of work and accepts it into the group; one that throws has its
 // unaccepted changes discarded by the message bus.
 template <class Command>
-using CommandHandler = CommandResult (*)(const Command&, UnitOfWork&);
+using CommandHandler = std::function<CommandResult(const Command&, UnitOfWork&)>;
 template <class Event>
 using EventHandler = std::function<void(const Event&, UnitOfWork&)>;
 
@@ -55,7 +79,7 @@ struct Handlers {
 };
 
 // The service's handlers: the commands', and the events' (read models, outbox, audit,
-// reallocation).
-Handlers default_handlers();
+// reallocation), telling the time by `clock`, which must outlive them.
+Handlers default_handlers(const Clock& clock);
 
 }  // namespace allocation::service_layer

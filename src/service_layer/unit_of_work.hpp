@@ -10,6 +10,7 @@
 #include "domain/events.hpp"
 #include "domain/product.hpp"
 #include "service_layer/identity.hpp"
+#include "service_layer/read_model.hpp"
 
 namespace allocation::service_layer {
 
@@ -22,8 +23,13 @@ class ProductRepository {
   virtual domain::Product& add(domain::Product product) = 0;
   // The SKU of the batch with `reference`, whatever product it belongs to.
   virtual std::optional<std::string> sku_of_batch(std::string_view reference) = 0;
-  // The SKUs of the products that hold allocated lines of `orderid`.
-  virtual std::vector<std::string> skus_of_order(std::string_view orderid) = 0;
+  // Every line `orderid` has had, as the read model has it at `now` (which the same
+  // transaction keeps in step with the products).
+  virtual std::vector<OrderLineView> lines_of_order(std::string_view orderid,
+                                                    domain::Instant now) = 0;
+  // Up to `products_max` SKUs of products with holds expired at `now`.
+  virtual std::vector<std::string> skus_with_expired_holds(domain::Instant now,
+                                                           std::int64_t products_max) = 0;
   // Products about to be got, so that storage may read them together rather than one by one.
   virtual void expect(const std::vector<std::string>& skus) = 0;
 };
@@ -43,6 +49,10 @@ class ReadModelWriter {
   virtual void mark_unallocated(const domain::events::LineUnallocated& unallocated) = 0;
   // The line leaves allocations_view and its batch's purchased quantity; its order keeps it.
   virtual void mark_shipped(const domain::events::LineShipped& shipped) = 0;
+  virtual void add_hold(const domain::events::OrderHeld& held) = 0;
+  // The hold becomes an allocation (add_allocation is not called for it).
+  virtual void confirm_hold(const domain::events::HoldConfirmed& confirmed) = 0;
+  virtual void release_hold(const domain::events::HoldReleased& released) = 0;
   virtual void add_available_quantity(std::string_view batch_reference, std::int64_t delta) = 0;
 };
 

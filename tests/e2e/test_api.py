@@ -108,8 +108,8 @@ def test_changing_quantity_reallocates_to_another_batch(server):
     assert api.get_allocation(order2).json() == [{"sku": sku, "batchref": shipment}]
     product = requests.get(f"{server.url}/products/{sku}").json()
     assert product == {"sku": sku, "batches": [
-        {"ref": instock, "eta": None, "purchased": 25, "available": 5},
-        {"ref": shipment, "eta": "2030-01-01", "purchased": 50, "available": 30},
+        {"ref": instock, "eta": None, "purchased": 25, "allocated": 20, "held": 0, "available": 5},
+        {"ref": shipment, "eta": "2030-01-01", "purchased": 50, "allocated": 20, "held": 0, "available": 30},
     ]}
 
 
@@ -134,8 +134,8 @@ def test_a_shipment_that_arrives_is_allocated_from_first_and_keeps_its_lines(ser
     assert api.get_allocation(order1).json() == [{"sku": sku, "batchref": early}]
     assert api.get_allocation(order2).json() == [{"sku": sku, "batchref": late}]
     assert requests.get(f"{server.url}/products/{sku}").json() == {"sku": sku, "batches": [
-        {"ref": late, "eta": None, "purchased": 10, "available": 6},
-        {"ref": early, "eta": "2030-01-01", "purchased": 10, "available": 7},
+        {"ref": late, "eta": None, "purchased": 10, "allocated": 4, "held": 0, "available": 6},
+        {"ref": early, "eta": "2030-01-01", "purchased": 10, "allocated": 3, "held": 0, "available": 7},
     ]}
 
 

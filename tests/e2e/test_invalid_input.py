@@ -48,7 +48,7 @@ ALLOCATE_CASES = [
 
 def assert_nothing_changed(server, sku, batch):
     product = requests.get(f"{server.url}/products/{sku}").json()
-    assert product["batches"] == [{"ref": batch, "eta": None, "purchased": 10, "available": 10}]
+    assert product["batches"] == [{"ref": batch, "eta": None, "purchased": 10, "allocated": 0, "held": 0, "available": 10}]
 
 
 @pytest.fixture

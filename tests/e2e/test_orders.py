@@ -113,7 +113,7 @@ def test_a_shipped_order_leaves_the_warehouse_and_is_listed_as_shipped(server):
     assert r.json() == {"orderid": orderid, "status": "shipped", "lines": [
         {"sku": sku, "qty": 4, "batchref": batch, "eta": None, "state": "shipped"}]}
     assert requests.get(f"{server.url}/products/{sku}").json()["batches"] == [
-        {"ref": batch, "eta": None, "purchased": 6, "available": 5}]
+        {"ref": batch, "eta": None, "purchased": 6, "allocated": 1, "held": 0, "available": 5}]
     assert api.get_allocation(orderid).status_code == 404
     assert requests.get(f"{server.url}/orders/{other}").json()["status"] == "allocated"
 

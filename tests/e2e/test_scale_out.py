@@ -53,7 +53,7 @@ def test_processes_on_one_hot_sku_never_oversell_and_never_fail(cluster, process
     assert len(allocated) == stock
     product = requests.get(f"{servers[0].url}/products/HOT").json()
     assert product["batches"] == [
-        {"ref": "hot-batch", "eta": None, "purchased": stock, "available": 0}]
+        {"ref": "hot-batch", "eta": None, "purchased": stock, "allocated": stock, "held": 0, "available": 0}]
 
 
 def test_processes_on_many_skus_keep_every_acknowledged_allocation(cluster):

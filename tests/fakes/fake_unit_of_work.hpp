@@ -22,6 +22,14 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
                              service_layer::AuditWriter,
                              public service_layer::ReadModelReader {
  public:
+  struct LineState {
+    std::string orderid;
+    std::string sku;
+    std::int64_t qty = 0;
+    std::string state;
+    std::optional<std::string> batchref;
+    std::optional<domain::Instant> expires_at;
+  };
   struct State {
     std::map<std::string, domain::Product, std::less<>> products;
     std::vector<domain::events::Allocated> allocations_view;
@@ -29,8 +37,8 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     std::map<std::string, std::string, std::less<>> batch_skus;
     std::vector<domain::Event> outbox;
     std::vector<std::pair<service_layer::Actor, domain::Event>> audit;
-    std::map<std::tuple<std::string, std::string, std::int64_t>, std::string> line_states;
-    std::map<std::tuple<std::string, std::string, std::int64_t>, std::string> shipped_from;
+    // As the engines' order_line_states: lines not allocated, held ones included.
+    std::vector<LineState> line_states;
   };
 
   service_layer::ProductRepository& products() override { return *this; }
@@ -91,13 +99,14 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
                            domain::events::Allocated{d.orderid, d.sku, d.qty, d.batchref});
     if (found != rows.end()) rows.erase(found);
     if (d.reason == domain::events::DeallocationReason::cancelled) {
-      working_.line_states[{d.orderid, d.sku, d.qty}] = "cancelled";
+      set_line_state(d.orderid, d.sku, d.qty, "cancelled", std::nullopt);
     }
   }
   void add_batch(const domain::events::BatchCreated& created) override {
     working_.batches_view[created.ref] = service_layer::BatchView{
-        created.ref, created.eta ? std::optional{created.eta->iso()} : std::nullopt, created.qty,
-        created.qty};
+        created.ref, created.eta ? std::optional{created.eta->iso()} : std::nullopt,
+        created.qty, 0,
+        0,           created.qty};
   }
   void set_purchased_quantity(const domain::events::BatchQuantityChanged& changed) override {
     auto& view = working_.batches_view.at(changed.ref);
@@ -115,11 +124,30 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
                   domain::events::Allocated{line.orderid, line.sku, line.qty, line.batchref});
     if (found != rows.end()) rows.erase(found);
     working_.batches_view.at(line.batchref).purchased_quantity -= line.qty;
-    working_.line_states[{line.orderid, line.sku, line.qty}] = "shipped";
-    working_.shipped_from[{line.orderid, line.sku, line.qty}] = line.batchref;
+    set_line_state(line.orderid, line.sku, line.qty, "shipped", line.batchref);
   }
   void mark_unallocated(const domain::events::LineUnallocated& line) override {
-    working_.line_states[{line.orderid, line.sku, line.qty}] = "unallocated";
+    set_line_state(line.orderid, line.sku, line.qty, "unallocated", std::nullopt);
+  }
+  void add_hold(const domain::events::OrderHeld& held) override {
+    working_.line_states.push_back(
+        {held.orderid, held.sku, held.qty, "held", held.batchref, held.expires_at});
+  }
+  void confirm_hold(const domain::events::HoldConfirmed& confirmed) override {
+    std::erase_if(working_.line_states, [&](const LineState& line) {
+      return is_hold(line, confirmed.orderid, confirmed.sku, confirmed.batchref);
+    });
+    working_.allocations_view.push_back(
+        {confirmed.orderid, confirmed.sku, confirmed.qty, confirmed.batchref});
+  }
+  void release_hold(const domain::events::HoldReleased& released) override {
+    for (LineState& line : working_.line_states) {
+      if (!is_hold(line, released.orderid, released.sku, released.batchref)) continue;
+      using Reason = domain::events::HoldReleaseReason;
+      line.state = released.reason == Reason::cancelled ? "cancelled"
+                   : released.reason == Reason::expired ? "expired"
+                                                        : "unallocated";
+    }
   }
   void add_available_quantity(std::string_view reference, std::int64_t delta) override {
     working_.batches_view.find(reference)->second.available_quantity += delta;
@@ -136,40 +164,45 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     }
     return rows;
   }
-  std::vector<std::string> skus_of_order(std::string_view orderid) override {
-    std::set<std::string> skus;
-    for (const auto& row : working_.allocations_view) {
-      if (row.orderid == orderid) skus.insert(row.sku);
-    }
-    return {skus.begin(), skus.end()};
+  std::vector<service_layer::OrderLineView> lines_of_order(std::string_view orderid,
+                                                           domain::Instant now) override {
+    return lines_in(working_, orderid, now);
   }
-  std::vector<service_layer::OrderLineView> order_lines(std::string_view orderid) override {
-    std::vector<service_layer::OrderLineView> lines;
-    for (const auto& row : durable_.allocations_view) {
-      if (row.orderid != orderid) continue;
-      lines.push_back({row.sku, row.qty, row.batchref, durable_.batches_view.at(row.batchref).eta,
-                       "allocated"});
-    }
-    for (const auto& [line, state] : durable_.line_states) {
-      const auto& [line_order, sku, qty] = line;
-      bool allocated = std::any_of(lines.begin(), lines.end(), [&](const auto& view) {
-        return view.sku == sku && view.qty == qty && view.state == "allocated";
-      });
-      if (line_order == orderid && !allocated) {
-        auto from = durable_.shipped_from.find(line);
-        std::optional<std::string> batchref;
-        if (state == "shipped" && from != durable_.shipped_from.end()) batchref = from->second;
-        lines.push_back({sku, qty, batchref, std::nullopt, state});
+  std::vector<std::string> skus_with_expired_holds(domain::Instant now,
+                                                   std::int64_t products_max) override {
+    std::vector<std::string> skus;
+    for (const auto& [sku, product] : working_.products) {
+      for (const auto& batch : product.batches()) {
+        bool expired = std::any_of(batch.hold_list().begin(), batch.hold_list().end(),
+                                   [&](const auto& hold) { return hold.expires_at <= now; });
+        if (expired && static_cast<std::int64_t>(skus.size()) < products_max) {
+          skus.push_back(sku);
+          break;
+        }
       }
     }
-    return lines;
+    return skus;
   }
-  std::vector<service_layer::BatchView> batches_for_sku(std::string_view sku) override {
+  std::vector<service_layer::OrderLineView> order_lines(std::string_view orderid,
+                                                        domain::Instant now) override {
+    return lines_in(durable_, orderid, now);
+  }
+  std::vector<service_layer::BatchView> batches_for_sku(std::string_view sku,
+                                                        domain::Instant now) override {
     std::vector<service_layer::BatchView> rows;
     auto product = durable_.products.find(sku);
     if (product == durable_.products.end()) return rows;
     for (const auto& batch : product->second.batches()) {
-      rows.push_back(durable_.batches_view.at(batch.reference()));
+      service_layer::BatchView view = durable_.batches_view.at(batch.reference());
+      std::int64_t recorded = 0;
+      for (const LineState& line : durable_.line_states) {
+        if (line.state != "held" || line.batchref != batch.reference()) continue;
+        recorded += line.qty;
+        if (*line.expires_at > now) view.held_quantity += line.qty;
+      }
+      view.allocated_quantity = view.purchased_quantity - view.available_quantity - recorded;
+      view.available_quantity += recorded - view.held_quantity;
+      rows.push_back(view);
     }
     return rows;
   }
@@ -179,6 +212,49 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
   std::atomic<int> syncs = 0;
 
  private:
+  static bool is_hold(const LineState& line, const std::string& orderid, const std::string& sku,
+                      const std::string& batchref) {
+    return line.state == "held" && line.orderid == orderid && line.sku == sku &&
+           line.batchref == batchref;
+  }
+
+  void set_line_state(const std::string& orderid, const std::string& sku, std::int64_t qty,
+                      const std::string& state, std::optional<std::string> batchref) {
+    std::erase_if(working_.line_states, [&](const LineState& line) {
+      return line.orderid == orderid && line.sku == sku && line.qty == qty && line.state != "held";
+    });
+    working_.line_states.push_back({orderid, sku, qty, state, std::move(batchref), std::nullopt});
+  }
+
+  // As the engines' select_order_lines.
+  static std::vector<service_layer::OrderLineView> lines_in(const State& state,
+                                                            std::string_view orderid,
+                                                            domain::Instant now) {
+    std::vector<service_layer::OrderLineView> lines;
+    for (const auto& row : state.allocations_view) {
+      if (row.orderid != orderid) continue;
+      lines.push_back({row.sku, row.qty, row.batchref, state.batches_view.at(row.batchref).eta,
+                       "allocated", std::nullopt});
+    }
+    auto allocated = lines;
+    for (const LineState& line : state.line_states) {
+      if (line.orderid != orderid) continue;
+      bool reallocated = std::any_of(allocated.begin(), allocated.end(), [&](const auto& view) {
+        return view.sku == line.sku && view.qty == line.qty;
+      });
+      if (line.state != "held" && reallocated) continue;
+      bool live = line.state == "held" && *line.expires_at > now;
+      bool expired = line.state == "held" && !live;
+      std::optional<std::string> batchref;
+      if (live || line.state == "shipped") batchref = line.batchref;
+      std::optional<std::string> eta;
+      if (live) eta = state.batches_view.at(*line.batchref).eta;
+      lines.push_back(
+          {line.sku, line.qty, batchref, eta, expired ? "expired" : line.state, line.expires_at});
+    }
+    return lines;
+  }
+
   State working_;
   State accepted_;
   State durable_;

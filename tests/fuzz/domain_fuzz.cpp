@@ -19,6 +19,9 @@ namespace {
 
 using namespace allocation::domain;
 
+// The reference model has no holds: time plays no part.
+constexpr Instant now{};
+
 // Bytes of the input, read as small numbers; zeros once it is used up.
 class Input {
  public:
@@ -75,8 +78,8 @@ void check_against(const Product& product, std::vector<ReferenceBatch>& model) {
   for (const ReferenceBatch& expected : model) {
     const Batch* batch = product.find_batch(expected.reference);
     check(batch != nullptr, "every added batch can be found", product);
-    check(batch->available_quantity() >= 0, "no batch is over-allocated", product);
-    check(batch->available_quantity() == expected.available(), "quantities match the model",
+    check(batch->available_quantity(now) >= 0, "no batch is over-allocated", product);
+    check(batch->available_quantity(now) == expected.available(), "quantities match the model",
           product);
     check(batch->allocations() == expected.lines, "allocations match the model", product);
     for (const OrderLine& line : batch->allocations()) {
@@ -127,7 +130,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
           }
         }
-        std::optional<std::string> chosen = product.allocate(line);
+        std::optional<std::string> chosen = product.allocate(line, now);
         check(chosen == (expected ? std::optional{expected->reference} : std::nullopt),
               "the preferred batch that can take the line is chosen", product);
         if (expected != nullptr && !held) {
@@ -144,7 +147,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             model[static_cast<std::size_t>(input.next(static_cast<int>(model.size())))];
         batch.purchased = input.next(30);
         while (batch.available() < 0 && !batch.lines.empty()) batch.lines.pop_back();
-        product.change_batch_quantity(batch.reference, batch.purchased);
+        product.change_batch_quantity(batch.reference, batch.purchased, now);
         check(product.version_number() > version, "a quantity change raises the version", product);
         break;
       }
@@ -172,7 +175,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           held = held || kept != batch.lines.end();
           batch.lines.erase(kept, batch.lines.end());
         }
-        product.cancel_order(orderid);
+        product.cancel_order(orderid, now);
         check(product.version_number() == version + (held ? 1 : 0),
               "a cancellation raises the version once, cancelling nothing keeps it", product);
         break;

@@ -44,7 +44,8 @@ TEST(SqliteAdapter, TheWriteAheadLogStartsAgainOnceLongInsteadOfGrowing) {
   checkpoints.writer_frames_max = 1'000'000;
   adapters::TableUnitOfWork uow{
       std::make_unique<adapters::sqlite::SqliteTables>(database.path(), checkpoints)};
-  service_layer::MessageBus bus{uow, service_layer::default_handlers()};
+  testing::SettableClock clock;
+  service_layer::MessageBus bus{uow, service_layer::default_handlers(clock)};
   auto group = [&](auto&& handle) {
     uow.begin_group();
     handle();

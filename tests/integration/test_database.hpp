@@ -11,6 +11,7 @@
 #include "adapters/postgres/connection.hpp"
 #include "adapters/sqlite/connection.hpp"
 #include "bootstrap/bootstrap.hpp"
+#include "fakes/settable_clock.hpp"
 #include "service_layer/message_bus.hpp"
 
 namespace allocation::testing {
@@ -114,8 +115,9 @@ struct Writer {
   service_layer::UnitOfWork& uow() { return *storage.unit_of_work; }
   service_layer::ReadModelReader& read_model() { return *storage.read_model; }
 
+  SettableClock clock;
   bootstrap::Storage storage;
-  service_layer::MessageBus bus{*storage.unit_of_work, service_layer::default_handlers()};
+  service_layer::MessageBus bus{*storage.unit_of_work, service_layer::default_handlers(clock)};
 };
 
 }  // namespace allocation::testing

@@ -17,6 +17,8 @@ using namespace service_layer;
 using testing::TestDatabase;
 using testing::Writer;
 
+constexpr Instant now{};
+
 class UnitOfWorkContract : public ::testing::TestWithParam<std::string> {
  protected:
   std::unique_ptr<TestDatabase> database = TestDatabase::create(GetParam());
@@ -43,8 +45,9 @@ TEST_P(UnitOfWorkContract, CommittedGroupsSurviveReopening) {
 
   EXPECT_EQ(reopened.read_model().allocations_for_order("o2"),
             (std::vector<AllocationView>{{"LAMP", "b2"}}));
-  EXPECT_EQ(reopened.read_model().batches_for_sku("LAMP"),
-            (std::vector<BatchView>{{"b2", std::nullopt, 10, 3}, {"b1", "2026-12-01", 10, 10}}));
+  EXPECT_EQ(reopened.read_model().batches_for_sku("LAMP", now),
+            (std::vector<BatchView>{{"b2", std::nullopt, 10, 7, 0, 3},
+                                    {"b1", "2026-12-01", 10, 0, 0, 10}}));
 }
 
 TEST_P(UnitOfWorkContract, AChangedEtaIsStoredAndOrdersTheBatchesAfterReopening) {
@@ -67,9 +70,9 @@ TEST_P(UnitOfWorkContract, AChangedEtaIsStoredAndOrdersTheBatchesAfterReopening)
   EXPECT_EQ(product->find_batch("early")->allocations(),
             (std::vector<OrderLine>{{"o1", "LAMP", 3}}));
   reopened.uow().discard_group();
-  EXPECT_EQ(
-      reopened.read_model().batches_for_sku("LAMP"),
-      (std::vector<BatchView>{{"late", std::nullopt, 10, 10}, {"early", "2027-03-01", 10, 7}}));
+  EXPECT_EQ(reopened.read_model().batches_for_sku("LAMP", now),
+            (std::vector<BatchView>{{"late", std::nullopt, 10, 0, 0, 10},
+                                    {"early", "2027-03-01", 10, 3, 0, 7}}));
   EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox WHERE event = 'BatchEtaChanged'"), 2);
   EXPECT_EQ(database->scalar("SELECT count(*) FROM audit WHERE action = 'BatchEtaChanged'"), 2);
 }
@@ -85,12 +88,14 @@ TEST_P(UnitOfWorkContract, CancelledAndUnallocatedLinesStayOnTheirOrderAndLeaveT
     writer.handle(commands::CancelOrder{"o1", {"LAMP"}});
     writer.handle(commands::ChangeBatchQuantity{"rugs", 2});
     writer.uow().make_durable();
-    EXPECT_EQ(writer.read_model().order_lines("o1"),
-              (std::vector<OrderLineView>{{"LAMP", 4, std::nullopt, std::nullopt, "cancelled"},
-                                          {"RUG", 5, std::nullopt, std::nullopt, "unallocated"}}));
-    EXPECT_EQ(writer.read_model().order_lines("o2"),
-              (std::vector<OrderLineView>{{"LAMP", 3, "stock", std::nullopt, "allocated"}}));
-    EXPECT_TRUE(writer.read_model().order_lines("o3").empty());
+    EXPECT_EQ(writer.read_model().order_lines("o1", now),
+              (std::vector<OrderLineView>{
+                  {"LAMP", 4, std::nullopt, std::nullopt, "cancelled", std::nullopt},
+                  {"RUG", 5, std::nullopt, std::nullopt, "unallocated", std::nullopt}}));
+    EXPECT_EQ(writer.read_model().order_lines("o2", now),
+              (std::vector<OrderLineView>{
+                  {"LAMP", 3, "stock", std::nullopt, "allocated", std::nullopt}}));
+    EXPECT_TRUE(writer.read_model().order_lines("o3", now).empty());
   }
   Writer reopened{database->url()};
   reopened.uow().begin_group();
@@ -99,8 +104,8 @@ TEST_P(UnitOfWorkContract, CancelledAndUnallocatedLinesStayOnTheirOrderAndLeaveT
   EXPECT_TRUE(reopened.uow().products().get("RUG")->find_batch("rugs")->allocations().empty());
   reopened.uow().discard_group();
   reopened.handle(commands::Allocate{"o1", "LAMP", 4});
-  EXPECT_EQ(reopened.read_model().order_lines("o1").at(0),
-            (OrderLineView{"LAMP", 4, "stock", std::nullopt, "allocated"}));
+  EXPECT_EQ(reopened.read_model().order_lines("o1", now).at(0),
+            (OrderLineView{"LAMP", 4, "stock", std::nullopt, "allocated", std::nullopt}));
   EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox WHERE event = 'Deallocated'"), 2);
   EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox WHERE event = 'LineUnallocated'"), 1);
   EXPECT_EQ(database->scalar("SELECT count(*) FROM audit WHERE action = 'LineUnallocated'"), 1);
@@ -121,10 +126,11 @@ TEST_P(UnitOfWorkContract, AShippedLineLeavesTheBatchTheProductAndTheAllocations
   EXPECT_EQ(stock->purchased_quantity(), 6);
   EXPECT_EQ(stock->allocations(), (std::vector<OrderLine>{{"o2", "LAMP", 1}}));
   reopened.uow().discard_group();
-  EXPECT_EQ(reopened.read_model().batches_for_sku("LAMP"),
-            (std::vector<BatchView>{{"stock", std::nullopt, 6, 5}}));
-  EXPECT_EQ(reopened.read_model().order_lines("o1"),
-            (std::vector<OrderLineView>{{"LAMP", 4, "stock", std::nullopt, "shipped"}}));
+  EXPECT_EQ(reopened.read_model().batches_for_sku("LAMP", now),
+            (std::vector<BatchView>{{"stock", std::nullopt, 6, 1, 0, 5}}));
+  EXPECT_EQ(
+      reopened.read_model().order_lines("o1", now),
+      (std::vector<OrderLineView>{{"LAMP", 4, "stock", std::nullopt, "shipped", std::nullopt}}));
   EXPECT_EQ(database->scalar("SELECT count(*) FROM allocations"), 1);
   EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox WHERE event = 'LineShipped'"), 1);
 }
@@ -134,14 +140,14 @@ TEST_P(UnitOfWorkContract, ARolledBackUnitIsUndoneAndTheRestOfTheGroupKept) {
   writer.uow().begin_group();
   writer.bus.handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
   Product* product = writer.uow().products().get("LAMP");
-  product->allocate(OrderLine{"o1", "LAMP", 5});
+  product->allocate(OrderLine{"o1", "LAMP", 5}, now);
   writer.uow().discard();
   writer.uow().store_group();
 
   EXPECT_EQ(database->scalar("SELECT count(*) FROM batches"), 1);
   EXPECT_EQ(database->scalar("SELECT count(*) FROM allocations"), 0);
   writer.uow().begin_group();
-  EXPECT_EQ(writer.uow().products().get("LAMP")->find_batch("b1")->available_quantity(), 10);
+  EXPECT_EQ(writer.uow().products().get("LAMP")->find_batch("b1")->available_quantity(now), 10);
   writer.uow().discard_group();
 }
 
@@ -152,7 +158,7 @@ TEST_P(UnitOfWorkContract, AGroupStoresOnceWhatManyOfItsCommandsChanged) {
   for (int line = 1; line <= 5; ++line) {
     writer.bus.handle(commands::Allocate{"o" + std::to_string(line), "LAMP", 1});
   }
-  writer.uow().products().get("LAMP")->allocate(OrderLine{"undone", "LAMP", 1});
+  writer.uow().products().get("LAMP")->allocate(OrderLine{"undone", "LAMP", 1}, now);
   writer.uow().discard();
   writer.bus.handle(commands::Allocate{"o6", "LAMP", 1});
   writer.uow().store_group();
@@ -163,8 +169,8 @@ TEST_P(UnitOfWorkContract, AGroupStoresOnceWhatManyOfItsCommandsChanged) {
   writer.handle(commands::Allocate{"o8", "LAMP", 1});
   EXPECT_EQ(database->scalar("SELECT version_number FROM products WHERE sku = 'LAMP'"), 9);
   EXPECT_EQ(database->scalar("SELECT sum(qty) FROM allocations WHERE sku = 'LAMP'"), 8);
-  EXPECT_EQ(writer.read_model().batches_for_sku("LAMP"),
-            (std::vector<BatchView>{{"b1", std::nullopt, 100, 92}}));
+  EXPECT_EQ(writer.read_model().batches_for_sku("LAMP", now),
+            (std::vector<BatchView>{{"b1", std::nullopt, 100, 8, 0, 92}}));
 }
 
 TEST_P(UnitOfWorkContract, AGroupThatAllocatesDeallocatesAndAllocatesAgainIsStoredInThatOrder) {
@@ -174,12 +180,12 @@ TEST_P(UnitOfWorkContract, AGroupThatAllocatesDeallocatesAndAllocatesAgainIsStor
     writer.bus.handle(commands::CreateBatch{"stock", "RUG", 10, std::nullopt});
     writer.bus.handle(commands::CreateBatch{"ship", "RUG", 10, Date::parse_iso("2030-01-01")});
     Product* product = writer.uow().products().get("RUG");
-    for (const char* order : {"o1", "o2", "o3"}) product->allocate(OrderLine{order, "RUG", 3});
+    for (const char* order : {"o1", "o2", "o3"}) product->allocate(OrderLine{order, "RUG", 3}, now);
     writer.uow().accept();
     product = writer.uow().products().get("RUG");
-    product->change_batch_quantity("stock", 5);  // deallocates o3, then o2
-    for (const char* order : {"o3", "o2"}) product->allocate(OrderLine{order, "RUG", 3});
-    product->allocate(OrderLine{"o4", "RUG", 1});
+    product->change_batch_quantity("stock", 5, now);  // deallocates o3, then o2
+    for (const char* order : {"o3", "o2"}) product->allocate(OrderLine{order, "RUG", 3}, now);
+    product->allocate(OrderLine{"o4", "RUG", 1}, now);
     writer.uow().accept();
     writer.uow().store_group();
     writer.uow().make_durable();
@@ -207,7 +213,7 @@ TEST_P(UnitOfWorkContract, ARolledBackGroupLeavesNoTraceOnDiskOrInMemory) {
   EXPECT_EQ(database->scalar("SELECT count(*) FROM allocations_view"), 0);
   EXPECT_EQ(database->scalar("SELECT count(*) FROM outbox"), 0);
   writer.uow().begin_group();
-  EXPECT_EQ(writer.uow().products().get("LAMP")->find_batch("b1")->available_quantity(), 10);
+  EXPECT_EQ(writer.uow().products().get("LAMP")->find_batch("b1")->available_quantity(now), 10);
   writer.uow().discard_group();
 }
 
@@ -239,8 +245,9 @@ TEST_P(UnitOfWorkContract, AQuantityChangeIsStoredWithItsReallocations) {
   Writer reopened{database->url()};
   EXPECT_EQ(reopened.read_model().allocations_for_order("o2"),
             (std::vector<AllocationView>{{"RUG", "ship"}}));
-  EXPECT_EQ(reopened.read_model().batches_for_sku("RUG"),
-            (std::vector<BatchView>{{"stock", std::nullopt, 7, 1}, {"ship", "2030-01-01", 10, 6}}));
+  EXPECT_EQ(reopened.read_model().batches_for_sku("RUG", now),
+            (std::vector<BatchView>{{"stock", std::nullopt, 7, 6, 0, 1},
+                                    {"ship", "2030-01-01", 10, 4, 0, 6}}));
   reopened.uow().begin_group();
   EXPECT_EQ(reopened.uow().products().get("RUG")->find_batch("ship")->allocations(),
             (std::vector<OrderLine>{{"o2", "RUG", 4}}));
@@ -306,7 +313,7 @@ TEST_P(UnitOfWorkContract, ProductsExpectedTogetherAreAsFreshAsProductsGotOneByO
 
   second.uow().begin_group();
   second.uow().products().expect({"LAMP", "NO-SUCH-SKU", "RUG"});
-  EXPECT_EQ(second.uow().products().get("LAMP")->find_batch("b1")->available_quantity(), 7);
+  EXPECT_EQ(second.uow().products().get("LAMP")->find_batch("b1")->available_quantity(now), 7);
   EXPECT_EQ(second.uow().products().get("RUG")->version_number(), 1);
   EXPECT_EQ(second.uow().products().get("NO-SUCH-SKU"), nullptr);
   second.uow().discard_group();
@@ -359,7 +366,8 @@ TEST_P(UnitOfWorkContract, ConcurrentWritersOnOneProductNeverOversellOrLoseAnUpd
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&, w] {
       auto storage = bootstrap::open_storage(database->url());
-      MessageBus bus{*storage.unit_of_work, default_handlers()};
+      const testing::SettableClock clock;
+      MessageBus bus{*storage.unit_of_work, default_handlers(clock)};
       GroupCommitter committer{*storage.unit_of_work, bus, {}};
       std::vector<std::future<Outcome>> outcomes;
       for (int i = 0; i < lines_per_writer; ++i) {

@@ -12,6 +12,9 @@
 namespace allocation::domain {
 namespace {
 
+// Time stands still in the tests without holds.
+constexpr Instant now{};
+
 Date day(int y, unsigned m, unsigned d) {
   return Date{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
 }
@@ -52,37 +55,37 @@ TEST(OrderLine, IsAValueThatHashesByItsFields) {
 
 TEST(Batch, AllocatingReducesAvailableQuantity) {
   Batch batch{"batch-001", "SMALL-TABLE", 20, today};
-  batch.allocate(OrderLine{"order-ref", "SMALL-TABLE", 2});
-  EXPECT_EQ(batch.available_quantity(), 18);
+  batch.allocate(OrderLine{"order-ref", "SMALL-TABLE", 2}, now);
+  EXPECT_EQ(batch.available_quantity(now), 18);
 }
 
 TEST(Batch, CanAllocateWhenAvailableIsAtLeastRequired) {
   Batch batch{"b", "ELEGANT-LAMP", 20, std::nullopt};
-  EXPECT_TRUE(batch.can_allocate(OrderLine{"o", "ELEGANT-LAMP", 2}));
-  EXPECT_TRUE(batch.can_allocate(OrderLine{"o", "ELEGANT-LAMP", 20}));
-  EXPECT_FALSE(batch.can_allocate(OrderLine{"o", "ELEGANT-LAMP", 21}));
+  EXPECT_TRUE(batch.can_allocate(OrderLine{"o", "ELEGANT-LAMP", 2}, now));
+  EXPECT_TRUE(batch.can_allocate(OrderLine{"o", "ELEGANT-LAMP", 20}, now));
+  EXPECT_FALSE(batch.can_allocate(OrderLine{"o", "ELEGANT-LAMP", 21}, now));
 }
 
 TEST(Batch, CannotAllocateWhenSkusDoNotMatch) {
   Batch batch{"b", "UNCOMFORTABLE-CHAIR", 100, std::nullopt};
-  EXPECT_FALSE(batch.can_allocate(OrderLine{"o", "EXPENSIVE-TOASTER", 10}));
+  EXPECT_FALSE(batch.can_allocate(OrderLine{"o", "EXPENSIVE-TOASTER", 10}, now));
 }
 
 TEST(Batch, AllocationIsIdempotent) {
   Batch batch{"b", "ANGULAR-DESK", 20, std::nullopt};
   OrderLine line{"o", "ANGULAR-DESK", 2};
-  batch.allocate(line);
-  batch.allocate(line);
-  EXPECT_EQ(batch.available_quantity(), 18);
+  batch.allocate(line, now);
+  batch.allocate(line, now);
+  EXPECT_EQ(batch.available_quantity(now), 18);
   EXPECT_EQ(batch.allocations().size(), 1U);
 }
 
 TEST(Batch, DeallocatesMostRecentFirst) {
   Batch batch{"b", "DESK", 20, std::nullopt};
-  batch.allocate(OrderLine{"first", "DESK", 2});
-  batch.allocate(OrderLine{"second", "DESK", 3});
+  batch.allocate(OrderLine{"first", "DESK", 2}, now);
+  batch.allocate(OrderLine{"second", "DESK", 3}, now);
   EXPECT_EQ(batch.deallocate_most_recent(), (OrderLine{"second", "DESK", 3}));
-  EXPECT_EQ(batch.available_quantity(), 18);
+  EXPECT_EQ(batch.available_quantity(now), 18);
   EXPECT_FALSE(batch.holds(OrderLine{"second", "DESK", 3}));
 }
 
@@ -100,16 +103,16 @@ class ProductTest : public ::testing::Test {
 TEST_F(ProductTest, PrefersWarehouseBatchesToShipments) {
   product.add_batch("shipment-batch", 100, tomorrow);
   product.add_batch("in-stock-batch", 100, std::nullopt);
-  EXPECT_EQ(product.allocate(line), "in-stock-batch");
-  EXPECT_EQ(product.find_batch("in-stock-batch")->available_quantity(), 90);
-  EXPECT_EQ(product.find_batch("shipment-batch")->available_quantity(), 100);
+  EXPECT_EQ(product.allocate(line, now), "in-stock-batch");
+  EXPECT_EQ(product.find_batch("in-stock-batch")->available_quantity(now), 90);
+  EXPECT_EQ(product.find_batch("shipment-batch")->available_quantity(now), 100);
 }
 
 TEST_F(ProductTest, PrefersEarlierShipments) {
   product.add_batch("slow", 100, later);
   product.add_batch("speedy", 100, today);
   product.add_batch("normal", 100, tomorrow);
-  EXPECT_EQ(product.allocate(line), "speedy");
+  EXPECT_EQ(product.allocate(line, now), "speedy");
 }
 
 TEST_F(ProductTest, BreaksTiesByReference) {
@@ -117,7 +120,7 @@ TEST_F(ProductTest, BreaksTiesByReference) {
   product.add_batch("a-first", 100, tomorrow);
   product.add_batch("z-warehouse", 100, std::nullopt);
   product.add_batch("y-warehouse", 100, std::nullopt);
-  EXPECT_EQ(product.allocate(line), "y-warehouse");
+  EXPECT_EQ(product.allocate(line, now), "y-warehouse");
   std::vector<std::string> order;
   for (const auto& batch : product.batches()) order.push_back(batch.reference());
   EXPECT_EQ(order, (std::vector<std::string>{"y-warehouse", "z-warehouse", "a-first", "b-second"}));
@@ -126,7 +129,7 @@ TEST_F(ProductTest, BreaksTiesByReference) {
 TEST_F(ProductTest, AShipmentThatArrivesIsPreferredForLinesToComeAndKeepsItsLines) {
   product.add_batch("early", 100, tomorrow);
   product.add_batch("late", 100, later);
-  EXPECT_EQ(product.allocate(line), "early");
+  EXPECT_EQ(product.allocate(line, now), "early");
   auto version = product.version_number();
   product.take_events();
   product.change_batch_eta("late", std::nullopt);
@@ -135,7 +138,7 @@ TEST_F(ProductTest, AShipmentThatArrivesIsPreferredForLinesToComeAndKeepsItsLine
   EXPECT_EQ(product.version_number(), version + 1);
   EXPECT_EQ(product.batches().front().reference(), "late");
   EXPECT_TRUE(product.find_batch("early")->holds(line));
-  EXPECT_EQ(product.allocate(OrderLine{"o2", "RETRO-CLOCK", 10}), "late");
+  EXPECT_EQ(product.allocate(OrderLine{"o2", "RETRO-CLOCK", 10}, now), "late");
 }
 
 TEST_F(ProductTest, ADelayedShipmentFallsBehindEarlierOnes) {
@@ -158,28 +161,28 @@ TEST_F(ProductTest, TheSameEtaAgainChangesNothing) {
 TEST_F(ProductTest, CancellingAnOrderReturnsEachOfItsLinesAndNoOtherOrders) {
   product.add_batch("stock", 100, std::nullopt);
   product.add_batch("ship", 100, tomorrow);
-  product.allocate(line);
-  product.allocate(OrderLine{"other", "RETRO-CLOCK", 5});
-  product.allocate(OrderLine{"oref", "RETRO-CLOCK", 95});
+  product.allocate(line, now);
+  product.allocate(OrderLine{"other", "RETRO-CLOCK", 5}, now);
+  product.allocate(OrderLine{"oref", "RETRO-CLOCK", 95}, now);
   product.take_events();
   auto version = product.version_number();
-  product.cancel_order("oref");
+  product.cancel_order("oref", now);
   using events::DeallocationReason::cancelled;
   EXPECT_EQ(
       product.take_events(),
       (std::vector<Event>{events::Deallocated{"oref", "RETRO-CLOCK", 10, "stock", cancelled},
                           events::Deallocated{"oref", "RETRO-CLOCK", 95, "ship", cancelled}}));
   EXPECT_EQ(product.version_number(), version + 1);
-  EXPECT_EQ(product.find_batch("stock")->available_quantity(), 95);
-  EXPECT_EQ(product.find_batch("ship")->available_quantity(), 100);
-  product.cancel_order("oref");
+  EXPECT_EQ(product.find_batch("stock")->available_quantity(now), 95);
+  EXPECT_EQ(product.find_batch("ship")->available_quantity(now), 100);
+  product.cancel_order("oref", now);
   EXPECT_TRUE(product.take_events().empty());
   EXPECT_EQ(product.version_number(), version + 1);
 }
 
 TEST_F(ProductTest, ALineThatFindsNoBatchWhenPlacedAgainIsAnnouncedUnallocated) {
   product.add_batch("small", 5, std::nullopt);
-  EXPECT_EQ(product.reallocate(line), std::nullopt);
+  EXPECT_EQ(product.reallocate(line, now), std::nullopt);
   EXPECT_EQ(product.take_events(),
             (std::vector<Event>{events::BatchCreated{"small", "RETRO-CLOCK", 5, std::nullopt},
                                 events::OutOfStock{"RETRO-CLOCK", "oref", 10},
@@ -188,8 +191,8 @@ TEST_F(ProductTest, ALineThatFindsNoBatchWhenPlacedAgainIsAnnouncedUnallocated) 
 
 TEST_F(ProductTest, ShippingAnOrderTakesItsLinesOutOfTheWarehouseAndRetiresThem) {
   product.add_batch("stock", 100, std::nullopt);
-  product.allocate(line);
-  product.allocate(OrderLine{"other", "RETRO-CLOCK", 5});
+  product.allocate(line, now);
+  product.allocate(OrderLine{"other", "RETRO-CLOCK", 5}, now);
   product.take_events();
   auto version = product.version_number();
   EXPECT_TRUE(product.lines_in_transit("oref").empty());
@@ -198,7 +201,7 @@ TEST_F(ProductTest, ShippingAnOrderTakesItsLinesOutOfTheWarehouseAndRetiresThem)
             (std::vector<Event>{events::LineShipped{"oref", "RETRO-CLOCK", 10, "stock"}}));
   const Batch& stock = *product.find_batch("stock");
   EXPECT_EQ(stock.purchased_quantity(), 90);
-  EXPECT_EQ(stock.available_quantity(), 85);
+  EXPECT_EQ(stock.available_quantity(now), 85);
   EXPECT_EQ(stock.allocations(), (std::vector<OrderLine>{{"other", "RETRO-CLOCK", 5}}));
   EXPECT_EQ(product.version_number(), version + 1);
   product.ship_order("oref");
@@ -207,7 +210,7 @@ TEST_F(ProductTest, ShippingAnOrderTakesItsLinesOutOfTheWarehouseAndRetiresThem)
 
 TEST_F(ProductTest, ALineInABatchThatHasNotArrivedIsInTransit) {
   product.add_batch("ship", 100, tomorrow);
-  product.allocate(line);
+  product.allocate(line, now);
   auto in_transit = product.lines_in_transit("oref");
   ASSERT_EQ(in_transit.size(), 1U);
   EXPECT_EQ(in_transit[0].first, line);
@@ -218,75 +221,75 @@ TEST_F(ProductTest, ALineInABatchThatHasNotArrivedIsInTransit) {
 TEST_F(ProductTest, SkipsBatchesThatCannotTakeTheWholeLine) {
   product.add_batch("small-warehouse", 5, std::nullopt);
   product.add_batch("big-shipment", 100, tomorrow);
-  EXPECT_EQ(product.allocate(line), "big-shipment");
-  EXPECT_EQ(product.find_batch("small-warehouse")->available_quantity(), 5);
+  EXPECT_EQ(product.allocate(line, now), "big-shipment");
+  EXPECT_EQ(product.find_batch("small-warehouse")->available_quantity(now), 5);
 }
 
 TEST_F(ProductTest, RecordsAllocatedEvent) {
   product.add_batch("b1", 100, std::nullopt);
   product.take_events();
-  product.allocate(line);
+  product.allocate(line, now);
   EXPECT_EQ(product.take_events(),
             (std::vector<Event>{events::Allocated{"oref", "RETRO-CLOCK", 10, "b1"}}));
 }
 
 TEST_F(ProductTest, OutOfStockRecordsEventAndAllocatesNothing) {
   product.add_batch("b1", 10, std::nullopt);
-  product.allocate(OrderLine{"order1", "RETRO-CLOCK", 10});
+  product.allocate(OrderLine{"order1", "RETRO-CLOCK", 10}, now);
   product.take_events();
   auto version = product.version_number();
-  EXPECT_EQ(product.allocate(OrderLine{"order2", "RETRO-CLOCK", 1}), std::nullopt);
+  EXPECT_EQ(product.allocate(OrderLine{"order2", "RETRO-CLOCK", 1}, now), std::nullopt);
   EXPECT_EQ(product.take_events(),
             (std::vector<Event>{events::OutOfStock{"RETRO-CLOCK", "order2", 1}}));
   EXPECT_EQ(product.version_number(), version);
-  EXPECT_EQ(product.find_batch("b1")->available_quantity(), 0);
+  EXPECT_EQ(product.find_batch("b1")->available_quantity(now), 0);
 }
 
 TEST_F(ProductTest, AllocatingTheSameLineTwiceChangesNothingAndRaisesNothing) {
   product.add_batch("b1", 100, std::nullopt);
   product.add_batch("b2", 100, tomorrow);
-  EXPECT_EQ(product.allocate(line), "b1");
+  EXPECT_EQ(product.allocate(line, now), "b1");
   product.take_events();
   auto version = product.version_number();
-  EXPECT_EQ(product.allocate(line), "b1");
+  EXPECT_EQ(product.allocate(line, now), "b1");
   EXPECT_TRUE(product.pending_events().empty());
   EXPECT_EQ(product.version_number(), version);
-  EXPECT_EQ(product.find_batch("b1")->available_quantity(), 90);
-  EXPECT_EQ(product.find_batch("b2")->available_quantity(), 100);
+  EXPECT_EQ(product.find_batch("b1")->available_quantity(now), 90);
+  EXPECT_EQ(product.find_batch("b2")->available_quantity(now), 100);
 }
 
 TEST_F(ProductTest, VersionIncrementsOnEveryChange) {
   EXPECT_EQ(product.version_number(), 0);
   product.add_batch("b1", 100, std::nullopt);
   EXPECT_EQ(product.version_number(), 1);
-  product.allocate(line);
+  product.allocate(line, now);
   EXPECT_EQ(product.version_number(), 2);
-  product.change_batch_quantity("b1", 50);
+  product.change_batch_quantity("b1", 50, now);
   EXPECT_EQ(product.version_number(), 3);
 }
 
 TEST_F(ProductTest, ShrinkingABatchDeallocatesMostRecentLinesUntilItFits) {
   product.add_batch("b1", 20, std::nullopt);
-  product.allocate(OrderLine{"o1", "RETRO-CLOCK", 10});
-  product.allocate(OrderLine{"o2", "RETRO-CLOCK", 5});
-  product.allocate(OrderLine{"o3", "RETRO-CLOCK", 5});
+  product.allocate(OrderLine{"o1", "RETRO-CLOCK", 10}, now);
+  product.allocate(OrderLine{"o2", "RETRO-CLOCK", 5}, now);
+  product.allocate(OrderLine{"o3", "RETRO-CLOCK", 5}, now);
   product.take_events();
-  product.change_batch_quantity("b1", 12);
+  product.change_batch_quantity("b1", 12, now);
   EXPECT_EQ(product.take_events(),
             (std::vector<Event>{events::BatchQuantityChanged{"b1", "RETRO-CLOCK", 12},
                                 events::Deallocated{"o3", "RETRO-CLOCK", 5, "b1"},
                                 events::Deallocated{"o2", "RETRO-CLOCK", 5, "b1"}}));
-  EXPECT_EQ(product.find_batch("b1")->available_quantity(), 2);
+  EXPECT_EQ(product.find_batch("b1")->available_quantity(now), 2);
 }
 
 TEST_F(ProductTest, GrowingABatchDeallocatesNothing) {
   product.add_batch("b1", 20, std::nullopt);
-  product.allocate(line);
+  product.allocate(line, now);
   product.take_events();
-  product.change_batch_quantity("b1", 50);
+  product.change_batch_quantity("b1", 50, now);
   EXPECT_EQ(product.take_events(),
             (std::vector<Event>{events::BatchQuantityChanged{"b1", "RETRO-CLOCK", 50}}));
-  EXPECT_EQ(product.find_batch("b1")->available_quantity(), 40);
+  EXPECT_EQ(product.find_batch("b1")->available_quantity(now), 40);
 }
 
 TEST(Messages, PrintTheWayAReaderExpects) {

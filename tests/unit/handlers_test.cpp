@@ -3,6 +3,7 @@
 #include <future>
 
 #include "fakes/fake_unit_of_work.hpp"
+#include "fakes/settable_clock.hpp"
 #include "service_layer/errors.hpp"
 #include "service_layer/group_committer.hpp"
 #include "service_layer/message_bus.hpp"
@@ -12,6 +13,10 @@ namespace {
 
 using namespace domain;
 using testing::FakeUnitOfWork;
+using testing::SettableClock;
+
+// For the tests in which time plays no part.
+const SettableClock fixed_clock;
 
 const auto tomorrow = Date::parse_iso("2026-11-24");
 
@@ -30,14 +35,15 @@ class HandlersTest : public ::testing::Test {
   }
 
   FakeUnitOfWork uow;
-  MessageBus bus{uow, default_handlers()};
+  SettableClock clock;
+  MessageBus bus{uow, default_handlers(clock)};
 };
 
 TEST_F(HandlersTest, AddsABatchForANewProduct) {
   handle(commands::CreateBatch{"b1", "CRUNCHY-ARMCHAIR", 100, std::nullopt});
   EXPECT_NE(uow.get("CRUNCHY-ARMCHAIR"), nullptr);
-  EXPECT_EQ(uow.batches_for_sku("CRUNCHY-ARMCHAIR"),
-            (std::vector<BatchView>{{"b1", std::nullopt, 100, 100}}));
+  EXPECT_EQ(uow.batches_for_sku("CRUNCHY-ARMCHAIR", clock.now()),
+            (std::vector<BatchView>{{"b1", std::nullopt, 100, 0, 0, 100}}));
 }
 
 TEST_F(HandlersTest, AddsABatchForAnExistingProduct) {
@@ -72,7 +78,8 @@ TEST_F(HandlersTest, AllocationUpdatesTheReadModelsAndTheOutbox) {
   handle(commands::CreateBatch{"b1", "LAMP", 100, std::nullopt});
   handle(commands::Allocate{"o1", "LAMP", 10});
   EXPECT_EQ(uow.allocations_for_order("o1"), (std::vector<AllocationView>{{"LAMP", "b1"}}));
-  EXPECT_EQ(uow.batches_for_sku("LAMP"), (std::vector<BatchView>{{"b1", std::nullopt, 100, 90}}));
+  EXPECT_EQ(uow.batches_for_sku("LAMP", clock.now()),
+            (std::vector<BatchView>{{"b1", std::nullopt, 100, 10, 0, 90}}));
   EXPECT_EQ(uow.durable().outbox, (std::vector<Event>{events::Allocated{"o1", "LAMP", 10, "b1"}}));
 }
 
@@ -82,7 +89,7 @@ TEST_F(HandlersTest, TheSameLineTwiceIsListedAndPublishedOnce) {
   EXPECT_EQ(handle(commands::Allocate{"o1", "LAMP", 10}).allocated_batchref, "b1");
   EXPECT_EQ(uow.allocations_for_order("o1").size(), 1U);
   EXPECT_EQ(uow.durable().outbox.size(), 1U);
-  EXPECT_EQ(uow.batches_for_sku("LAMP")[0].available_quantity, 90);
+  EXPECT_EQ(uow.batches_for_sku("LAMP", clock.now())[0].available_quantity, 90);
 }
 
 TEST_F(HandlersTest, OutOfStockGoesToTheOutboxAndAllocatesNothing) {
@@ -102,7 +109,8 @@ TEST_F(HandlersTest, AnArrivedShipmentIsShownInTheWarehouseAnnouncedAndAudited) 
   handle(commands::CreateBatch{"ship", "LAMP", 10, tomorrow}, Actor{"ops", "req-1"});
   handle(commands::Allocate{"o1", "LAMP", 4});
   handle(commands::ChangeBatchEta{"ship", std::nullopt}, Actor{"ops", "req-3"});
-  EXPECT_EQ(uow.batches_for_sku("LAMP"), (std::vector<BatchView>{{"ship", std::nullopt, 10, 6}}));
+  EXPECT_EQ(uow.batches_for_sku("LAMP", clock.now()),
+            (std::vector<BatchView>{{"ship", std::nullopt, 10, 4, 0, 6}}));
   EXPECT_EQ(uow.allocations_for_order("o1"), (std::vector<AllocationView>{{"LAMP", "ship"}}));
   const Event arrived = events::BatchEtaChanged{"ship", "LAMP", std::nullopt};
   EXPECT_EQ(uow.durable().outbox.back(), arrived);
@@ -123,9 +131,9 @@ TEST_F(HandlersTest, ShrinkingABatchReallocatesItsLinesElsewhere) {
             (std::vector<AllocationView>{{"INDIFFERENT-TABLE", "in-stock"}}));
   EXPECT_EQ(uow.allocations_for_order("o2"),
             (std::vector<AllocationView>{{"INDIFFERENT-TABLE", "shipment"}}));
-  EXPECT_EQ(uow.batches_for_sku("INDIFFERENT-TABLE"),
-            (std::vector<BatchView>{{"in-stock", std::nullopt, 25, 5},
-                                    {"shipment", tomorrow->iso(), 50, 30}}));
+  EXPECT_EQ(uow.batches_for_sku("INDIFFERENT-TABLE", clock.now()),
+            (std::vector<BatchView>{{"in-stock", std::nullopt, 25, 20, 0, 5},
+                                    {"shipment", tomorrow->iso(), 50, 20, 0, 30}}));
   EXPECT_EQ(uow.durable().outbox.back(),
             (Event{events::Allocated{"o2", "INDIFFERENT-TABLE", 20, "shipment"}}));
 }
@@ -135,8 +143,9 @@ TEST_F(HandlersTest, ALineShrunkOutOfItsBatchWithNowhereToGoStaysOnItsOrderUnall
   handle(commands::Allocate{"o1", "RUG", 10});
   handle(commands::ChangeBatchQuantity{"only", 5});
   EXPECT_TRUE(uow.allocations_for_order("o1").empty());
-  EXPECT_EQ(uow.order_lines("o1"),
-            (std::vector<OrderLineView>{{"RUG", 10, std::nullopt, std::nullopt, "unallocated"}}));
+  EXPECT_EQ(uow.order_lines("o1", clock.now()),
+            (std::vector<OrderLineView>{
+                {"RUG", 10, std::nullopt, std::nullopt, "unallocated", std::nullopt}}));
   auto& outbox = uow.durable().outbox;
   EXPECT_EQ(std::vector<Event>(outbox.end() - 3, outbox.end()),
             (std::vector<Event>{events::Deallocated{"o1", "RUG", 10, "only"},
@@ -153,17 +162,18 @@ TEST_F(HandlersTest, CancellingAnOrderReturnsItsStockAndPlacesNothingAgain) {
   handle(commands::Allocate{"o2", "LAMP", 3});
   handle(commands::CancelOrder{"o1", {}}, Actor{"shop", "req-9"});
   EXPECT_TRUE(uow.allocations_for_order("o1").empty());
-  EXPECT_EQ(uow.batches_for_sku("LAMP")[0].available_quantity, 7);
-  EXPECT_EQ(uow.batches_for_sku("LAMP")[1].available_quantity, 10);
-  EXPECT_EQ(uow.batches_for_sku("RUG")[0].available_quantity, 10);
-  EXPECT_EQ(uow.order_lines("o1"),
-            (std::vector<OrderLineView>{{"LAMP", 4, std::nullopt, std::nullopt, "cancelled"},
-                                        {"RUG", 2, std::nullopt, std::nullopt, "cancelled"}}));
+  EXPECT_EQ(uow.batches_for_sku("LAMP", clock.now())[0].available_quantity, 7);
+  EXPECT_EQ(uow.batches_for_sku("LAMP", clock.now())[1].available_quantity, 10);
+  EXPECT_EQ(uow.batches_for_sku("RUG", clock.now())[0].available_quantity, 10);
+  EXPECT_EQ(uow.order_lines("o1", clock.now()),
+            (std::vector<OrderLineView>{
+                {"LAMP", 4, std::nullopt, std::nullopt, "cancelled", std::nullopt},
+                {"RUG", 2, std::nullopt, std::nullopt, "cancelled", std::nullopt}}));
   const Event cancelled =
       events::Deallocated{"o1", "RUG", 2, "rugs", events::DeallocationReason::cancelled};
   EXPECT_EQ(uow.durable().outbox.back(), cancelled);
   EXPECT_EQ(uow.durable().audit.back(), (std::pair{Actor{"shop", "req-9"}, cancelled}));
-  EXPECT_EQ(uow.order_lines("o2").at(0).state, "allocated");
+  EXPECT_EQ(uow.order_lines("o2", clock.now()).at(0).state, "allocated");
 }
 
 TEST_F(HandlersTest, CancellingSomeSkusOfAnOrderKeepsTheOthersAndTwiceChangesNothing) {
@@ -175,9 +185,10 @@ TEST_F(HandlersTest, CancellingSomeSkusOfAnOrderKeepsTheOthersAndTwiceChangesNot
   auto audited = uow.durable().audit.size();
   handle(commands::CancelOrder{"o1", {"RUG"}});
   EXPECT_EQ(uow.durable().audit.size(), audited);
-  EXPECT_EQ(uow.order_lines("o1"),
-            (std::vector<OrderLineView>{{"LAMP", 4, "stock", std::nullopt, "allocated"},
-                                        {"RUG", 2, std::nullopt, std::nullopt, "cancelled"}}));
+  EXPECT_EQ(uow.order_lines("o1", clock.now()),
+            (std::vector<OrderLineView>{
+                {"LAMP", 4, "stock", std::nullopt, "allocated", std::nullopt},
+                {"RUG", 2, std::nullopt, std::nullopt, "cancelled", std::nullopt}}));
 }
 
 TEST_F(HandlersTest, AShippedOrderLeavesTheWarehouseAndStaysListedAsShipped) {
@@ -185,10 +196,12 @@ TEST_F(HandlersTest, AShippedOrderLeavesTheWarehouseAndStaysListedAsShipped) {
   handle(commands::Allocate{"o1", "LAMP", 4});
   handle(commands::Allocate{"o2", "LAMP", 1});
   handle(commands::ShipOrder{"o1", {}}, Actor{"warehouse", "req-5"});
-  EXPECT_EQ(uow.batches_for_sku("LAMP"), (std::vector<BatchView>{{"stock", std::nullopt, 6, 5}}));
+  EXPECT_EQ(uow.batches_for_sku("LAMP", clock.now()),
+            (std::vector<BatchView>{{"stock", std::nullopt, 6, 1, 0, 5}}));
   EXPECT_TRUE(uow.allocations_for_order("o1").empty());
-  EXPECT_EQ(uow.order_lines("o1"),
-            (std::vector<OrderLineView>{{"LAMP", 4, "stock", std::nullopt, "shipped"}}));
+  EXPECT_EQ(
+      uow.order_lines("o1", clock.now()),
+      (std::vector<OrderLineView>{{"LAMP", 4, "stock", std::nullopt, "shipped", std::nullopt}}));
   const Event shipped = events::LineShipped{"o1", "LAMP", 4, "stock"};
   EXPECT_EQ(uow.durable().outbox.back(), shipped);
   EXPECT_EQ(uow.durable().audit.back(), (std::pair{Actor{"warehouse", "req-5"}, shipped}));
@@ -207,11 +220,11 @@ TEST_F(HandlersTest, AnOrderWithALineInTransitDoesNotShipAtAll) {
                  "order o1 cannot ship: its line of RUG is in batch ship, which has not arrived "
                  "(ETA 2026-11-24)");
   }
-  EXPECT_EQ(uow.order_lines("o1").size(), 2U);
-  EXPECT_EQ(uow.order_lines("o1")[0].state, "allocated");
-  EXPECT_EQ(uow.batches_for_sku("LAMP")[0].purchased_quantity, 10);
+  EXPECT_EQ(uow.order_lines("o1", clock.now()).size(), 2U);
+  EXPECT_EQ(uow.order_lines("o1", clock.now())[0].state, "allocated");
+  EXPECT_EQ(uow.batches_for_sku("LAMP", clock.now())[0].purchased_quantity, 10);
   handle(commands::ShipOrder{"o1", {"LAMP"}});
-  EXPECT_EQ(uow.order_lines("o1")[1].state, "shipped");
+  EXPECT_EQ(uow.order_lines("o1", clock.now())[1].state, "shipped");
 }
 
 TEST_F(HandlersTest, ACancelledLineAllocatedAgainIsAllocated) {
@@ -219,8 +232,9 @@ TEST_F(HandlersTest, ACancelledLineAllocatedAgainIsAllocated) {
   handle(commands::Allocate{"o1", "LAMP", 4});
   handle(commands::CancelOrder{"o1", {}});
   handle(commands::Allocate{"o1", "LAMP", 4});
-  EXPECT_EQ(uow.order_lines("o1"),
-            (std::vector<OrderLineView>{{"LAMP", 4, "stock", std::nullopt, "allocated"}}));
+  EXPECT_EQ(
+      uow.order_lines("o1", clock.now()),
+      (std::vector<OrderLineView>{{"LAMP", 4, "stock", std::nullopt, "allocated", std::nullopt}}));
 }
 
 TEST_F(HandlersTest, EveryChangeOfStockIsAuditedWithTheActorOfItsCommand) {
@@ -251,7 +265,7 @@ TEST_F(HandlersTest, ARejectedCommandLeavesNothingInTheAuditTrail) {
 }
 
 TEST_F(HandlersTest, AFailingEventHandlerIsCountedAndDoesNotFailTheCommand) {
-  auto handlers = default_handlers();
+  auto handlers = default_handlers(fixed_clock);
   handlers_of<events::OutOfStock>(handlers.events)
       .push_back([](const events::OutOfStock&, UnitOfWork&) {
         throw std::runtime_error{"mail server down"};
@@ -267,7 +281,7 @@ TEST_F(HandlersTest, AFailingEventHandlerIsCountedAndDoesNotFailTheCommand) {
 
 TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
   FakeUnitOfWork uow;
-  MessageBus bus{uow, default_handlers()};
+  MessageBus bus{uow, default_handlers(fixed_clock)};
   GroupCommitter committer{uow, bus, {}};
   auto submit = [&](Command command) {
     auto promise = std::make_shared<std::promise<Outcome>>();
@@ -292,7 +306,7 @@ TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
 
 TEST(GroupCommitter, TellsWhereEachCommandsTimeWent) {
   FakeUnitOfWork uow;
-  MessageBus bus{uow, default_handlers()};
+  MessageBus bus{uow, default_handlers(fixed_clock)};
   GroupCommitter committer{uow, bus, {}};
   std::promise<void> last_done;
   committer.submit(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt}, [](const Outcome&) {});
@@ -313,7 +327,7 @@ TEST(GroupCommitter, TellsWhereEachCommandsTimeWent) {
 
 TEST(GroupCommitter, ReportsAnOutcomeOnlyAfterASyncMadeItDurable) {
   FakeUnitOfWork uow;
-  MessageBus bus{uow, default_handlers()};
+  MessageBus bus{uow, default_handlers(fixed_clock)};
   GroupCommitter committer{uow, bus, {}};
   std::promise<int> syncs_seen;
   committer.submit(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt},
@@ -326,7 +340,7 @@ TEST(GroupCommitter, ReportsAnOutcomeOnlyAfterASyncMadeItDurable) {
 TEST(GroupCommitter, AGroupThatCollidesWithAnotherWriterIsHandledAgainOnFreshState) {
   FakeUnitOfWork uow;
   int attempts = 0;
-  auto handlers = default_handlers();
+  auto handlers = default_handlers(fixed_clock);
   auto& on_allocated = handlers_of<events::Allocated>(handlers.events);
   on_allocated.insert(on_allocated.begin(), [&](const events::Allocated&, UnitOfWork&) {
     if (++attempts == 1) throw ConcurrencyConflict{"LAMP"};
@@ -345,12 +359,12 @@ TEST(GroupCommitter, AGroupThatCollidesWithAnotherWriterIsHandledAgainOnFreshSta
   EXPECT_EQ(attempts, 2);
   EXPECT_EQ(committer.statistics().conflicts, 1U);
   EXPECT_EQ(uow.allocations_for_order("o1").size(), 1U);
-  EXPECT_EQ(uow.batches_for_sku("LAMP")[0].available_quantity, 5);
+  EXPECT_EQ(uow.batches_for_sku("LAMP", fixed_clock.now())[0].available_quantity, 5);
 }
 
 TEST(GroupCommitter, RejectsWhatArrivesAfterStop) {
   FakeUnitOfWork uow;
-  MessageBus bus{uow, default_handlers()};
+  MessageBus bus{uow, default_handlers(fixed_clock)};
   GroupCommitter committer{uow, bus, {}};
   committer.stop();
   std::optional<Outcome> outcome;

@@ -105,7 +105,7 @@ TEST(RequestDecoding, CountsEveryNestedValueAgainstTheElementLimit) {
   std::string wide = R"({"orderid":"o","sku":"s","qty":1,"x":[)";
   for (int i = 0; i < 10000; ++i) wide += "0,";
   wide += "0]}";
-  EXPECT_EQ(problem(decode_allocate(wide)), "request body has more than 64 JSON values");
+  EXPECT_EQ(problem(decode_allocate(wide)), "request body has more than 512 JSON values");
 }
 
 TEST(RequestDecoding, RejectsWhatIsNotAJsonObject) {

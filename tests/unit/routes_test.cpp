@@ -10,6 +10,7 @@
 
 #include "entrypoints/http/request_handler.hpp"
 #include "fakes/fake_unit_of_work.hpp"
+#include "fakes/settable_clock.hpp"
 #include "service_layer/message_bus.hpp"
 
 namespace allocation::entrypoints::http {
@@ -36,6 +37,7 @@ class RoutesTest : public ::testing::Test {
  protected:
   ApiPorts ports() {
     return {committer,
+            clock,
             [this](std::function<void(service_layer::ReadModelReader&)> query) { query(uow); },
             [] { return std::string{"allocation_up 1\n"}; },
             {}};
@@ -51,8 +53,9 @@ class RoutesTest : public ::testing::Test {
     return responded.get_future().get();
   }
 
+  testing::SettableClock clock;
   testing::FakeUnitOfWork uow;
-  service_layer::MessageBus bus{uow, service_layer::default_handlers()};
+  service_layer::MessageBus bus{uow, service_layer::default_handlers(clock)};
   service_layer::GroupCommitter committer{uow, bus, {}};
   FakeAuthenticator authenticator;
   RequestHandler handler{api_routes(ports()), Access{&authenticator, 1000}, {}};
@@ -70,7 +73,9 @@ TEST_F(RoutesTest, EachRouteHasItsMethodAndTheLeastRoleThatMayUseIt) {
                         {"POST", "/change_batch_eta", Role::admin},
                         {"GET", "/allocations/{orderid}", Role::reader},
                         {"GET", "/products/{sku}", Role::reader},
+                        {"POST", "/orders", Role::allocator},
                         {"GET", "/orders/{orderid}", Role::reader},
+                        {"POST", "/orders/{orderid}/confirm", Role::allocator},
                         {"POST", "/orders/{orderid}/cancel", Role::allocator},
                         {"POST", "/orders/{orderid}/ship", Role::admin},
                         {"GET", "/healthz", Role::reader},
@@ -136,8 +141,9 @@ TEST_F(RoutesTest, CommandsAreAnsweredOnceDurableAndQueriesFromTheReadModel) {
   EXPECT_EQ(listed.status, Status::ok);
   EXPECT_EQ(listed.content_type, "application/json");
   EXPECT_EQ(listed.body, R"([{"sku":"LAMP","batchref":"b1"}])");
-  EXPECT_EQ(request("GET", "/products/LAMP").body,
-            R"({"sku":"LAMP","batches":[{"ref":"b1","eta":null,"purchased":10,"available":7}]})");
+  EXPECT_EQ(
+      request("GET", "/products/LAMP").body,
+      R"({"sku":"LAMP","batches":[{"ref":"b1","eta":null,"purchased":10,"allocated":3,"held":0,"available":7}]})");
 }
 
 TEST_F(RoutesTest, AShipmentThatArrivesMovesToTheFrontOfItsProduct) {
@@ -146,9 +152,10 @@ TEST_F(RoutesTest, AShipmentThatArrivesMovesToTheFrontOfItsProduct) {
   Response arrived = request("POST", "/change_batch_eta", R"({"ref":"late","eta":null})");
   EXPECT_EQ(arrived.status, Status::ok);
   EXPECT_EQ(arrived.body, "OK");
-  EXPECT_EQ(request("GET", "/products/LAMP").body,
-            R"({"sku":"LAMP","batches":[{"ref":"late","eta":null,"purchased":10,"available":10},)"
-            R"({"ref":"early","eta":"2027-02-01","purchased":10,"available":10}]})");
+  EXPECT_EQ(
+      request("GET", "/products/LAMP").body,
+      R"({"sku":"LAMP","batches":[{"ref":"late","eta":null,"purchased":10,"allocated":0,"held":0,"available":10},)"
+      R"({"ref":"early","eta":"2027-02-01","purchased":10,"allocated":0,"held":0,"available":10}]})");
   EXPECT_EQ(request("POST", "/change_batch_eta", R"({"ref":"nope","eta":null})").body,
             R"({"message":"Unknown batch nope"})");
   EXPECT_EQ(request("POST", "/change_batch_eta", R"({"ref":"late","eta":null})", "allocator-token")
@@ -200,8 +207,9 @@ TEST_F(RoutesTest, AnOrderShipsFromTheWarehouseAndNotFromAShipment) {
             R"({"orderid":"o1","status":"partial","lines":[)"
             R"({"sku":"RUG","qty":1,"batchref":"t1","eta":"2027-02-01","state":"allocated"},)"
             R"({"sku":"LAMP","qty":3,"batchref":"s1","eta":null,"state":"shipped"}]})");
-  EXPECT_EQ(request("GET", "/products/LAMP").body,
-            R"({"sku":"LAMP","batches":[{"ref":"s1","eta":null,"purchased":7,"available":7}]})");
+  EXPECT_EQ(
+      request("GET", "/products/LAMP").body,
+      R"({"sku":"LAMP","batches":[{"ref":"s1","eta":null,"purchased":7,"allocated":0,"held":0,"available":7}]})");
   EXPECT_EQ(request("POST", "/orders/nope/ship").status, Status::not_found);
 }
 

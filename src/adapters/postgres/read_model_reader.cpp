@@ -12,13 +12,16 @@ using service_layer::OrderLineView;
 
 namespace {
 
-// The rows `sql` selects for `key`, each through `map`; once more on a new connection when
-// the old one turns out to be lost.
+// The rows `sql` selects for `key` (and `at`, if given), each through `map`; once more on a
+// new connection when the old one turns out to be lost.
 template <class Map>
-auto rows_for(Connection& db, const char* sql, std::string_view key, Map map) {
+auto rows_for(Connection& db, const char* sql, std::string_view key,
+              std::optional<domain::Instant> at, Map map) {
+  std::vector<Parameter> parameters{std::string{key}};
+  if (at) parameters.emplace_back(std::to_string(stored_instant(*at)));
   try {
-    Result result = run_reconnecting(db, [&] { return db.run(sql, {std::string{key}}); });
-    return result.rows_as(map);
+    auto results = run_reconnecting(db, [&] { return db.run_pipelined({{sql, parameters}}); });
+    return results.at(0).rows_as(map);
   } catch (const PostgresError& error) {
     throw service_layer::StorageUnavailable{error.what()};
   }
@@ -28,17 +31,19 @@ auto rows_for(Connection& db, const char* sql, std::string_view key, Map map) {
 
 std::vector<AllocationView> PostgresReadModelReader::allocations_for_order(
     std::string_view orderid) {
-  return rows_for(db_, sql::select_allocations_view_of_order, orderid,
+  return rows_for(db_, sql::select_allocations_view_of_order, orderid, std::nullopt,
                   [](const ResultRow& row) { return allocation_view_of(row); });
 }
 
-std::vector<BatchView> PostgresReadModelReader::batches_for_sku(std::string_view sku) {
-  return rows_for(db_, sql::select_batches_view_of_product, sku,
+std::vector<BatchView> PostgresReadModelReader::batches_for_sku(std::string_view sku,
+                                                                domain::Instant now) {
+  return rows_for(db_, sql::select_batches_view_of_product, sku, now,
                   [](const ResultRow& row) { return batch_view_of(row); });
 }
 
-std::vector<OrderLineView> PostgresReadModelReader::order_lines(std::string_view orderid) {
-  return rows_for(db_, sql::select_order_lines, orderid,
+std::vector<OrderLineView> PostgresReadModelReader::order_lines(std::string_view orderid,
+                                                                domain::Instant now) {
+  return rows_for(db_, sql::select_order_lines, orderid, now,
                   [](const ResultRow& row) { return order_line_view_of(row); });
 }
 

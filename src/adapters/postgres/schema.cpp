@@ -106,6 +106,27 @@ CREATE TABLE order_line_states (
   UNIQUE (orderid, sku, qty)
 );
 )sql",
+    R"sql(
+-- Stock held for an order until expires_at (milliseconds since the epoch, UTC).
+CREATE TABLE holds (
+  id BIGSERIAL PRIMARY KEY,
+  sku TEXT NOT NULL,
+  orderid TEXT NOT NULL,
+  qty BIGINT NOT NULL,
+  batchref TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX holds_by_sku ON holds (sku);
+CREATE INDEX holds_by_expiry ON holds (expires_at);
+-- A line split over batches has one allocation, and one line state, per batch.
+DROP INDEX allocations_by_line;
+CREATE UNIQUE INDEX allocations_by_line ON allocations (sku, orderid, qty, batchref);
+ALTER TABLE order_line_states DROP CONSTRAINT order_line_states_orderid_sku_qty_key;
+CREATE INDEX order_line_states_by_line ON order_line_states (orderid, sku, qty);
+-- Held lines are kept here too, until confirmed or released.
+ALTER TABLE order_line_states ADD COLUMN expires_at BIGINT;
+CREATE INDEX order_line_states_held ON order_line_states (batchref) WHERE state = 'held';
+)sql",
 };
 
 }  // namespace

@@ -21,9 +21,14 @@ inline constexpr char mark_delivered[] =
     "UPDATE outbox SET delivered_at = now() WHERE id = ANY($1::bigint[])";
 inline constexpr char select_allocations_view_of_order[] =
     "SELECT sku, batchref FROM allocations_view WHERE orderid = $1 ORDER BY id";
+// Holds count while they have not expired at $2 (milliseconds since the epoch).
 inline constexpr char select_batches_view_of_product[] =
-    "SELECT reference, eta, purchased_quantity, available_quantity FROM batches_view WHERE sku = "
-    "$1 ORDER BY eta IS NOT NULL, eta, reference";
+    "SELECT b.reference, b.eta, b.purchased_quantity, b.available_quantity, "
+    "COALESCE(SUM(CASE WHEN s.expires_at > $2::bigint THEN s.qty END), 0), "
+    "COALESCE(SUM(s.qty), 0) FROM batches_view b LEFT JOIN order_line_states s "
+    "ON s.batchref = b.reference AND s.state = 'held' WHERE b.sku = $1 "
+    "GROUP BY b.reference, b.eta, b.purchased_quantity, b.available_quantity "
+    "ORDER BY b.eta IS NOT NULL, b.eta, b.reference";
 inline constexpr char lock_migrations[] = "SELECT pg_advisory_xact_lock($1::bigint)";
 inline constexpr char select_schema_version[] =
     "SELECT coalesce(max(version), 0) FROM schema_migrations";
@@ -70,7 +75,15 @@ inline constexpr char insert_allocations[] =
     "unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS r (sku, orderid, "
     "qty, batchref, n) ORDER BY n";
 inline constexpr char delete_allocation[] =
-    "DELETE FROM allocations WHERE sku = $1 AND orderid = $2 AND qty = $3";
+    "DELETE FROM allocations WHERE sku = $1 AND orderid = $2 AND qty = $3 AND batchref = $4";
+inline constexpr char select_holds_of_product[] =
+    "SELECT orderid, qty, batchref, expires_at FROM holds WHERE sku = $1 ORDER BY id";
+inline constexpr char insert_hold[] =
+    "INSERT INTO holds (sku, orderid, qty, batchref, expires_at) VALUES ($1, $2, $3, $4, $5)";
+inline constexpr char delete_hold[] =
+    "DELETE FROM holds WHERE sku = $1 AND orderid = $2 AND batchref = $3";
+inline constexpr char select_skus_with_expired_holds[] =
+    "SELECT DISTINCT sku FROM holds WHERE expires_at <= $1::bigint LIMIT $2";
 inline constexpr char insert_allocations_view[] =
     "INSERT INTO allocations_view (orderid, sku, qty, batchref) SELECT orderid, sku, qty, batchref "
     "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS r (orderid, "
@@ -90,24 +103,37 @@ inline constexpr char add_to_batches_view_available[] =
     "UPDATE batches_view AS b SET available_quantity = b.available_quantity + d.delta FROM (SELECT "
     "reference, sum(delta)::bigint AS delta FROM unnest($1::text[], $2::bigint[]) AS u (reference, "
     "delta) GROUP BY reference) AS d WHERE b.reference = d.reference";
-inline constexpr char select_skus_of_order[] =
-    "SELECT DISTINCT sku FROM allocations_view WHERE orderid = $1 ORDER BY sku";
-inline constexpr char set_order_line_state[] =
-    "INSERT INTO order_line_states (orderid, sku, qty, state, batchref) "
-    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (orderid, sku, qty) DO UPDATE SET "
-    "state = excluded.state, batchref = excluded.batchref";
+// A retired line replaces the earlier record of the same line, if any.
+inline constexpr char clear_order_line_state[] =
+    "DELETE FROM order_line_states WHERE orderid = $1 AND sku = $2 AND qty = $3 AND "
+    "state <> 'held'";
+inline constexpr char insert_order_line_state[] =
+    "INSERT INTO order_line_states (orderid, sku, qty, state, batchref, expires_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
+inline constexpr char delete_held_line[] =
+    "DELETE FROM order_line_states WHERE orderid = $1 AND sku = $2 AND batchref = $3 AND "
+    "state = 'held'";
+inline constexpr char release_held_line[] =
+    "UPDATE order_line_states SET state = $1 WHERE orderid = $2 AND sku = $3 AND batchref = $4 "
+    "AND state = 'held'";
 inline constexpr char ship_from_batch[] =
     "UPDATE batches SET purchased_quantity = purchased_quantity - $1 WHERE reference = $2";
 inline constexpr char ship_from_batch_view[] =
     "UPDATE batches_view SET purchased_quantity = purchased_quantity - $1 WHERE reference = $2";
+// As at $2: a hold whose time has run out is expired, released or not.
 inline constexpr char select_order_lines[] =
-    "SELECT sku, qty, batchref, eta, state FROM ("
-    "SELECT v.id, 0 AS part, v.sku, v.qty, v.batchref, b.eta, 'allocated' AS state "
-    "FROM allocations_view v LEFT JOIN batches_view b ON b.reference = v.batchref "
-    "WHERE v.orderid = $1 "
-    "UNION ALL SELECT s.id, 1, s.sku, s.qty, s.batchref, NULL, s.state FROM order_line_states s "
-    "WHERE s.orderid = $1 AND NOT EXISTS (SELECT 1 FROM allocations_view v "
-    "WHERE v.orderid = s.orderid AND v.sku = s.sku AND v.qty = s.qty)) AS lines "
+    "SELECT sku, qty, batchref, eta, state, expires_at FROM ("
+    "SELECT v.id, 0 AS part, v.sku, v.qty, v.batchref, b.eta, 'allocated' AS state, "
+    "NULL::bigint AS expires_at FROM allocations_view v LEFT JOIN batches_view b "
+    "ON b.reference = v.batchref WHERE v.orderid = $1 "
+    "UNION ALL SELECT s.id, 1, s.sku, s.qty, "
+    "CASE WHEN s.state = 'shipped' OR (s.state = 'held' AND s.expires_at > $2::bigint) "
+    "THEN s.batchref END, "
+    "CASE WHEN s.state = 'held' AND s.expires_at > $2::bigint THEN b.eta END, "
+    "CASE WHEN s.state = 'held' AND s.expires_at <= $2::bigint THEN 'expired' ELSE s.state END, "
+    "s.expires_at FROM order_line_states s LEFT JOIN batches_view b ON b.reference = s.batchref "
+    "WHERE s.orderid = $1 AND (s.state = 'held' OR NOT EXISTS (SELECT 1 FROM allocations_view v "
+    "WHERE v.orderid = s.orderid AND v.sku = s.sku AND v.qty = s.qty))) AS lines "
     "ORDER BY part, id";
 inline constexpr char insert_outbox[] =
     "INSERT INTO outbox (event, payload) SELECT event, payload FROM unnest($1::text[], $2::text[]) "

@@ -143,14 +143,16 @@ std::unordered_map<std::string, std::int64_t> PostgresTables::product_versions(
 
 Product PostgresTables::load_product(const std::string& sku, std::int64_t version) {
   return guarded([&] {
-    auto results = send_with_deferred(
-        {{sql::select_batches_of_product, {sku}}, {sql::select_allocations_of_product, {sku}}});
+    auto results = send_with_deferred({{sql::select_batches_of_product, {sku}},
+                                       {sql::select_allocations_of_product, {sku}},
+                                       {sql::select_holds_of_product, {sku}}});
     std::vector<Batch> batches;
     for (int row = 0; row < results[0].rows(); ++row) {
       batches.push_back(batch_of(results[0].row(row), sku));
     }
     auto allocations = results[1].rows_as([](const ResultRow& row) { return allocation_of(row); });
-    return assemble_product(sku, version, std::move(batches), allocations);
+    auto holds = results[2].rows_as([](const ResultRow& row) { return hold_of(row); });
+    return assemble_product(sku, version, std::move(batches), allocations, holds);
   });
 }
 
@@ -162,9 +164,20 @@ std::optional<std::string> PostgresTables::sku_of_batch(std::string_view referen
   });
 }
 
-std::vector<std::string> PostgresTables::skus_of_order(std::string_view orderid) {
+std::vector<service_layer::OrderLineView> PostgresTables::lines_of_order(std::string_view orderid,
+                                                                         Instant now) {
   return guarded([&] {
-    auto results = send_with_deferred({{sql::select_skus_of_order, {std::string{orderid}}}});
+    auto results = send_with_deferred(
+        {{sql::select_order_lines, {std::string{orderid}, number(stored_instant(now))}}});
+    return results[0].rows_as([](const ResultRow& row) { return order_line_view_of(row); });
+  });
+}
+
+std::vector<std::string> PostgresTables::skus_with_expired_holds(Instant now,
+                                                                 std::int64_t products_max) {
+  return guarded([&] {
+    auto results = send_with_deferred({{sql::select_skus_with_expired_holds,
+                                        {number(stored_instant(now)), number(products_max)}}});
     return results[0].rows_as([](const ResultRow& row) { return row.text(0); });
   });
 }
@@ -197,11 +210,26 @@ void PostgresTables::store_change(const std::string& sku, const Event& event) {
                       {sku, e.orderid, std::to_string(e.qty), e.batchref});
           },
           [&](const events::Deallocated& e) {
-            defer("allocations", {sql::delete_allocation, {sku, e.orderid, number(e.qty)}});
+            defer("allocations",
+                  {sql::delete_allocation, {sku, e.orderid, number(e.qty), e.batchref}});
           },
           [&](const events::LineShipped& e) {
-            defer("allocations", {sql::delete_allocation, {sku, e.orderid, number(e.qty)}});
+            defer("allocations",
+                  {sql::delete_allocation, {sku, e.orderid, number(e.qty), e.batchref}});
             defer("batches", {sql::ship_from_batch, {number(e.qty), e.batchref}});
+          },
+          [&](const events::OrderHeld& e) {
+            defer("holds", {sql::insert_hold,
+                            {sku, e.orderid, number(e.qty), e.batchref,
+                             number(stored_instant(e.expires_at))}});
+          },
+          [&](const events::HoldConfirmed& e) {
+            defer("holds", {sql::delete_hold, {sku, e.orderid, e.batchref}});
+            defer_row("allocations", sql::insert_allocations,
+                      {sku, e.orderid, std::to_string(e.qty), e.batchref});
+          },
+          [&](const events::HoldReleased& e) {
+            defer("holds", {sql::delete_hold, {sku, e.orderid, e.batchref}});
           },
           [](const events::LineUnallocated&) {},
           [](const events::OutOfStock&) {},
@@ -220,20 +248,32 @@ void PostgresTables::store_read_model_change(const ReadModelChange& change) {
             defer("allocations_view",
                   {sql::delete_allocation_view, {e.orderid, e.sku, number(e.qty), e.batchref}});
             if (e.reason == events::DeallocationReason::cancelled) {
-              defer("order_line_states", {sql::set_order_line_state,
-                                          {e.orderid, e.sku, number(e.qty), "cancelled", {}}});
+              set_order_line_state(e.orderid, e.sku, e.qty, "cancelled", std::nullopt);
             }
           },
           [&](const events::LineShipped& e) {
             defer("allocations_view",
                   {sql::delete_allocation_view, {e.orderid, e.sku, number(e.qty), e.batchref}});
             defer("batches_view", {sql::ship_from_batch_view, {number(e.qty), e.batchref}});
-            defer("order_line_states", {sql::set_order_line_state,
-                                        {e.orderid, e.sku, number(e.qty), "shipped", e.batchref}});
+            set_order_line_state(e.orderid, e.sku, e.qty, "shipped", e.batchref);
           },
           [&](const events::LineUnallocated& e) {
-            defer("order_line_states", {sql::set_order_line_state,
-                                        {e.orderid, e.sku, number(e.qty), "unallocated", {}}});
+            set_order_line_state(e.orderid, e.sku, e.qty, "unallocated", std::nullopt);
+          },
+          [&](const events::OrderHeld& e) {
+            defer("order_line_states", {sql::insert_order_line_state,
+                                        {e.orderid, e.sku, number(e.qty), "held", e.batchref,
+                                         number(stored_instant(e.expires_at))}});
+          },
+          [&](const events::HoldConfirmed& e) {
+            defer("order_line_states", {sql::delete_held_line, {e.orderid, e.sku, e.batchref}});
+            defer_row("allocations_view", sql::insert_allocations_view,
+                      {e.orderid, e.sku, std::to_string(e.qty), e.batchref});
+          },
+          [&](const events::HoldReleased& e) {
+            defer("order_line_states",
+                  {sql::release_held_line,
+                   {std::string{line_state_after(e.reason)}, e.orderid, e.sku, e.batchref}});
           },
           [&](const events::BatchCreated& e) {
             defer("batches_view",
@@ -251,6 +291,14 @@ void PostgresTables::store_read_model_change(const ReadModelChange& change) {
           },
       },
       change);
+}
+
+void PostgresTables::set_order_line_state(const std::string& orderid, const std::string& sku,
+                                          std::int64_t qty, std::string_view state,
+                                          const std::optional<std::string>& batchref) {
+  defer("order_line_states", {sql::clear_order_line_state, {orderid, sku, number(qty)}});
+  defer("order_line_states", {sql::insert_order_line_state,
+                              {orderid, sku, number(qty), std::string{state}, batchref, {}}});
 }
 
 void PostgresTables::store_in_outbox(const Event& event) {

@@ -36,7 +36,10 @@ class PostgresTables final : public Tables {
       const std::vector<std::string>& skus) override;
   domain::Product load_product(const std::string& sku, std::int64_t version) override;
   std::optional<std::string> sku_of_batch(std::string_view reference) override;
-  std::vector<std::string> skus_of_order(std::string_view orderid) override;
+  std::vector<service_layer::OrderLineView> lines_of_order(std::string_view orderid,
+                                                           domain::Instant now) override;
+  std::vector<std::string> skus_with_expired_holds(domain::Instant now,
+                                                   std::int64_t products_max) override;
   bool store_version(const std::string& sku, std::optional<std::int64_t> expected,
                      std::int64_t version) override;
   void store_change(const std::string& sku, const domain::Event& event) override;
@@ -45,6 +48,10 @@ class PostgresTables final : public Tables {
   void store_in_audit(const service_layer::Actor& actor, const domain::Event& event) override;
 
  private:
+  // Records a retired line's state, replacing an earlier record of the same line.
+  void set_order_line_state(const std::string& orderid, const std::string& sku, std::int64_t qty,
+                            std::string_view state, const std::optional<std::string>& batchref);
+
   // A deferred write to `table`: one statement, or the rows gathered so far for a statement
   // over arrays (`columns`, one array per column), which writes them in the order they came.
   struct Write {

@@ -15,8 +15,10 @@ class SqliteReadModelReader final : public service_layer::ReadModelReader {
 
   std::vector<service_layer::AllocationView> allocations_for_order(
       std::string_view orderid) override;
-  std::vector<service_layer::BatchView> batches_for_sku(std::string_view sku) override;
-  std::vector<service_layer::OrderLineView> order_lines(std::string_view orderid) override;
+  std::vector<service_layer::BatchView> batches_for_sku(std::string_view sku,
+                                                        domain::Instant now) override;
+  std::vector<service_layer::OrderLineView> order_lines(std::string_view orderid,
+                                                        domain::Instant now) override;
 
  private:
   Connection db_;

@@ -103,6 +103,27 @@ CREATE TABLE order_line_states (
 );
 CREATE UNIQUE INDEX order_line_states_by_line ON order_line_states (orderid, sku, qty);
 )sql",
+    R"sql(
+-- Stock held for an order until expires_at (milliseconds since the epoch, UTC).
+CREATE TABLE holds (
+  id INTEGER PRIMARY KEY,
+  sku TEXT NOT NULL,
+  orderid TEXT NOT NULL,
+  qty INTEGER NOT NULL,
+  batchref TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX holds_by_sku ON holds (sku);
+CREATE INDEX holds_by_expiry ON holds (expires_at);
+-- A line split over batches has one allocation, and one line state, per batch.
+DROP INDEX allocations_by_line;
+CREATE UNIQUE INDEX allocations_by_line ON allocations (sku, orderid, qty, batchref);
+DROP INDEX order_line_states_by_line;
+CREATE INDEX order_line_states_by_line ON order_line_states (orderid, sku, qty);
+-- Held lines are kept here too, until confirmed or released.
+ALTER TABLE order_line_states ADD COLUMN expires_at INTEGER;
+CREATE INDEX order_line_states_held ON order_line_states (batchref) WHERE state = 'held';
+)sql",
 };
 
 }  // namespace

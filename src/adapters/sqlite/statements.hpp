@@ -28,7 +28,15 @@ inline constexpr char update_batch_eta[] = "UPDATE batches SET eta = ? WHERE ref
 inline constexpr char insert_allocation[] =
     "INSERT INTO allocations (sku, orderid, qty, batchref) VALUES (?, ?, ?, ?)";
 inline constexpr char delete_allocation[] =
-    "DELETE FROM allocations WHERE sku = ? AND orderid = ? AND qty = ?";
+    "DELETE FROM allocations WHERE sku = ? AND orderid = ? AND qty = ? AND batchref = ?";
+inline constexpr char select_holds_of_product[] =
+    "SELECT orderid, qty, batchref, expires_at FROM holds WHERE sku = ? ORDER BY id";
+inline constexpr char insert_hold[] =
+    "INSERT INTO holds (sku, orderid, qty, batchref, expires_at) VALUES (?, ?, ?, ?, ?)";
+inline constexpr char delete_hold[] =
+    "DELETE FROM holds WHERE sku = ? AND orderid = ? AND batchref = ?";
+inline constexpr char select_skus_with_expired_holds[] =
+    "SELECT DISTINCT sku FROM holds WHERE expires_at <= ? LIMIT ?";
 inline constexpr char insert_allocation_view[] =
     "INSERT INTO allocations_view (orderid, sku, qty, batchref) VALUES (?, ?, ?, ?)";
 inline constexpr char delete_allocation_view[] =
@@ -45,27 +53,43 @@ inline constexpr char set_batch_view_quantity[] =
 inline constexpr char set_batch_view_eta[] = "UPDATE batches_view SET eta = ? WHERE reference = ?";
 inline constexpr char add_to_batch_view_available[] =
     "UPDATE batches_view SET available_quantity = available_quantity + ? WHERE reference = ?";
+// Holds count while they have not expired at ?2 (milliseconds since the epoch).
 inline constexpr char select_batches_view_of_product[] =
-    "SELECT reference, eta, purchased_quantity, available_quantity FROM batches_view WHERE sku = ? "
-    "ORDER BY eta IS NOT NULL, eta, reference";
-inline constexpr char select_skus_of_order[] =
-    "SELECT DISTINCT sku FROM allocations_view WHERE orderid = ? ORDER BY sku";
-inline constexpr char set_order_line_state[] =
-    "INSERT INTO order_line_states (orderid, sku, qty, state, batchref) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (orderid, sku, qty) DO UPDATE SET state = excluded.state, "
-    "batchref = excluded.batchref";
+    "SELECT b.reference, b.eta, b.purchased_quantity, b.available_quantity, "
+    "COALESCE(SUM(CASE WHEN s.expires_at > ?2 THEN s.qty END), 0), COALESCE(SUM(s.qty), 0) "
+    "FROM batches_view b LEFT JOIN order_line_states s ON s.batchref = b.reference AND "
+    "s.state = 'held' WHERE b.sku = ?1 GROUP BY b.reference "
+    "ORDER BY b.eta IS NOT NULL, b.eta, b.reference";
+// A retired line replaces the earlier record of the same line, if any.
+inline constexpr char clear_order_line_state[] =
+    "DELETE FROM order_line_states WHERE orderid = ? AND sku = ? AND qty = ? AND state <> 'held'";
+inline constexpr char insert_order_line_state[] =
+    "INSERT INTO order_line_states (orderid, sku, qty, state, batchref, expires_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+inline constexpr char delete_held_line[] =
+    "DELETE FROM order_line_states WHERE orderid = ? AND sku = ? AND batchref = ? AND "
+    "state = 'held'";
+inline constexpr char release_held_line[] =
+    "UPDATE order_line_states SET state = ? WHERE orderid = ? AND sku = ? AND batchref = ? AND "
+    "state = 'held'";
 inline constexpr char ship_from_batch[] =
     "UPDATE batches SET purchased_quantity = purchased_quantity - ? WHERE reference = ?";
 inline constexpr char ship_from_batch_view[] =
     "UPDATE batches_view SET purchased_quantity = purchased_quantity - ? WHERE reference = ?";
+// As at ?2: a hold whose time has run out is expired, released or not.
 inline constexpr char select_order_lines[] =
-    "SELECT sku, qty, batchref, eta, state FROM ("
-    "SELECT v.id, 0 AS part, v.sku, v.qty, v.batchref, b.eta, 'allocated' AS state "
-    "FROM allocations_view v LEFT JOIN batches_view b ON b.reference = v.batchref "
-    "WHERE v.orderid = ?1 "
-    "UNION ALL SELECT s.id, 1, s.sku, s.qty, s.batchref, NULL, s.state FROM order_line_states s "
-    "WHERE s.orderid = ?1 AND NOT EXISTS (SELECT 1 FROM allocations_view v "
-    "WHERE v.orderid = s.orderid AND v.sku = s.sku AND v.qty = s.qty)) "
+    "SELECT sku, qty, batchref, eta, state, expires_at FROM ("
+    "SELECT v.id, 0 AS part, v.sku, v.qty, v.batchref, b.eta, 'allocated' AS state, "
+    "NULL AS expires_at FROM allocations_view v LEFT JOIN batches_view b "
+    "ON b.reference = v.batchref WHERE v.orderid = ?1 "
+    "UNION ALL SELECT s.id, 1, s.sku, s.qty, "
+    "CASE WHEN s.state = 'shipped' OR (s.state = 'held' AND s.expires_at > ?2) THEN s.batchref "
+    "END, "
+    "CASE WHEN s.state = 'held' AND s.expires_at > ?2 THEN b.eta END, "
+    "CASE WHEN s.state = 'held' AND s.expires_at <= ?2 THEN 'expired' ELSE s.state END, "
+    "s.expires_at FROM order_line_states s LEFT JOIN batches_view b ON b.reference = s.batchref "
+    "WHERE s.orderid = ?1 AND (s.state = 'held' OR NOT EXISTS (SELECT 1 FROM allocations_view v "
+    "WHERE v.orderid = s.orderid AND v.sku = s.sku AND v.qty = s.qty))) "
     "ORDER BY part, id";
 inline constexpr char insert_outbox[] = "INSERT INTO outbox (event, payload) VALUES (?, ?)";
 inline constexpr char select_undelivered[] =

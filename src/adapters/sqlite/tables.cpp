@@ -110,10 +110,16 @@ Product SqliteTables::load_product(const std::string& sku, std::int64_t version)
       while (select->step()) batches.push_back(batch_of(*select, sku));
     }
     std::vector<AllocationRow> allocations;
-    StatementUse select{db_.statement(sql::select_allocations_of_product)};
+    {
+      StatementUse select{db_.statement(sql::select_allocations_of_product)};
+      select->bind(1, sku);
+      while (select->step()) allocations.push_back(allocation_of(*select));
+    }
+    std::vector<HoldRow> holds;
+    StatementUse select{db_.statement(sql::select_holds_of_product)};
     select->bind(1, sku);
-    while (select->step()) allocations.push_back(allocation_of(*select));
-    return assemble_product(sku, version, std::move(batches), allocations);
+    while (select->step()) holds.push_back(hold_of(*select));
+    return assemble_product(sku, version, std::move(batches), allocations, holds);
   });
 }
 
@@ -126,10 +132,22 @@ std::optional<std::string> SqliteTables::sku_of_batch(std::string_view reference
   });
 }
 
-std::vector<std::string> SqliteTables::skus_of_order(std::string_view orderid) {
+std::vector<service_layer::OrderLineView> SqliteTables::lines_of_order(std::string_view orderid,
+                                                                       Instant now) {
   return guarded([&] {
-    StatementUse select{db_.statement(sql::select_skus_of_order)};
-    select->bind(1, orderid);
+    StatementUse select{db_.statement(sql::select_order_lines)};
+    select->bind(1, orderid).bind(2, stored_instant(now));
+    std::vector<service_layer::OrderLineView> lines;
+    while (select->step()) lines.push_back(order_line_view_of(*select));
+    return lines;
+  });
+}
+
+std::vector<std::string> SqliteTables::skus_with_expired_holds(Instant now,
+                                                               std::int64_t products_max) {
+  return guarded([&] {
+    StatementUse select{db_.statement(sql::select_skus_with_expired_holds)};
+    select->bind(1, stored_instant(now)).bind(2, products_max);
     std::vector<std::string> skus;
     while (select->step()) skus.push_back(select->text(0));
     return skus;
@@ -139,9 +157,17 @@ std::vector<std::string> SqliteTables::skus_of_order(std::string_view orderid) {
 void SqliteTables::set_order_line_state(const std::string& orderid, const std::string& sku,
                                         std::int64_t qty, std::string_view state,
                                         const std::optional<std::string>& batchref) {
-  StatementUse upsert{db_.statement(sql::set_order_line_state)};
-  upsert->bind(1, orderid).bind(2, sku).bind(3, qty).bind(4, state);
-  upsert->bind_optional(5, batchref).execute();
+  StatementUse clear{db_.statement(sql::clear_order_line_state)};
+  clear->bind(1, orderid).bind(2, sku).bind(3, qty).execute();
+  StatementUse insert{db_.statement(sql::insert_order_line_state)};
+  insert->bind(1, orderid).bind(2, sku).bind(3, qty).bind(4, state);
+  insert->bind_optional(5, batchref).bind_null(6).execute();
+}
+
+void SqliteTables::delete_hold(const std::string& sku, const std::string& orderid,
+                               const std::string& batchref) {
+  StatementUse remove{db_.statement(sql::delete_hold)};
+  remove->bind(1, sku).bind(2, orderid).bind(3, batchref).execute();
 }
 
 void SqliteTables::remove_allocation_view(const std::string& orderid, const std::string& sku,
@@ -185,14 +211,25 @@ void SqliteTables::store_change(const std::string& sku, const Event& event) {
             },
             [&](const events::Deallocated& e) {
               StatementUse remove{db_.statement(sql::delete_allocation)};
-              remove->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).execute();
+              remove->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).bind(4, e.batchref).execute();
             },
             [&](const events::LineShipped& e) {
               StatementUse remove{db_.statement(sql::delete_allocation)};
-              remove->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).execute();
+              remove->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).bind(4, e.batchref).execute();
               StatementUse ship{db_.statement(sql::ship_from_batch)};
               ship->bind(1, e.qty).bind(2, e.batchref).execute();
             },
+            [&](const events::OrderHeld& e) {
+              StatementUse insert{db_.statement(sql::insert_hold)};
+              insert->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).bind(4, e.batchref);
+              insert->bind(5, stored_instant(e.expires_at)).execute();
+            },
+            [&](const events::HoldConfirmed& e) {
+              delete_hold(sku, e.orderid, e.batchref);
+              StatementUse insert{db_.statement(sql::insert_allocation)};
+              insert->bind(1, sku).bind(2, e.orderid).bind(3, e.qty).bind(4, e.batchref).execute();
+            },
+            [&](const events::HoldReleased& e) { delete_hold(sku, e.orderid, e.batchref); },
             [](const events::LineUnallocated&) {},
             [](const events::OutOfStock&) {},
         },
@@ -225,6 +262,23 @@ void SqliteTables::store_read_model_change(const ReadModelChange& change) {
                    },
                    [&](const events::LineUnallocated& e) {
                      set_order_line_state(e.orderid, e.sku, e.qty, "unallocated", std::nullopt);
+                   },
+                   [&](const events::OrderHeld& e) {
+                     StatementUse insert{db_.statement(sql::insert_order_line_state)};
+                     insert->bind(1, e.orderid).bind(2, e.sku).bind(3, e.qty).bind(4, "held");
+                     insert->bind(5, e.batchref).bind(6, stored_instant(e.expires_at)).execute();
+                   },
+                   [&](const events::HoldConfirmed& e) {
+                     StatementUse remove{db_.statement(sql::delete_held_line)};
+                     remove->bind(1, e.orderid).bind(2, e.sku).bind(3, e.batchref).execute();
+                     StatementUse insert{db_.statement(sql::insert_allocation_view)};
+                     insert->bind(1, e.orderid).bind(2, e.sku).bind(3, e.qty).bind(4, e.batchref);
+                     insert->execute();
+                   },
+                   [&](const events::HoldReleased& e) {
+                     StatementUse release{db_.statement(sql::release_held_line)};
+                     release->bind(1, line_state_after(e.reason)).bind(2, e.orderid);
+                     release->bind(3, e.sku).bind(4, e.batchref).execute();
                    },
                    [&](const events::BatchCreated& e) {
                      StatementUse insert{db_.statement(sql::insert_batch_view)};

@@ -33,7 +33,10 @@ class SqliteTables final : public Tables {
       const std::vector<std::string>& skus) override;
   domain::Product load_product(const std::string& sku, std::int64_t version) override;
   std::optional<std::string> sku_of_batch(std::string_view reference) override;
-  std::vector<std::string> skus_of_order(std::string_view orderid) override;
+  std::vector<service_layer::OrderLineView> lines_of_order(std::string_view orderid,
+                                                           domain::Instant now) override;
+  std::vector<std::string> skus_with_expired_holds(domain::Instant now,
+                                                   std::int64_t products_max) override;
   bool store_version(const std::string& sku, std::optional<std::int64_t> expected,
                      std::int64_t version) override;
   void store_change(const std::string& sku, const domain::Event& event) override;
@@ -45,6 +48,7 @@ class SqliteTables final : public Tables {
   void keep_log_file(int restart_frames);
   void set_order_line_state(const std::string& orderid, const std::string& sku, std::int64_t qty,
                             std::string_view state, const std::optional<std::string>& batchref);
+  void delete_hold(const std::string& sku, const std::string& orderid, const std::string& batchref);
   void remove_allocation_view(const std::string& orderid, const std::string& sku, std::int64_t qty,
                               const std::string& batchref);
 

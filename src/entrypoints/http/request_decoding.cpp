@@ -85,6 +85,62 @@ class FieldReader {
     return identifiers;
   }
 
+  // Absent is none; present, an integer from `minimum` to `maximum`.
+  std::optional<std::int64_t> optional_integer(std::string_view name, std::int64_t minimum,
+                                               std::int64_t maximum) {
+    auto found = object_.find(name);
+    if (problem_ || found == object_.end()) return std::nullopt;
+    const json::value& value = found->value();
+    if (!value.is_int64() || value.get_int64() < minimum || value.get_int64() > maximum) {
+      fail(name,
+           "must be an integer from " + std::to_string(minimum) + " to " + std::to_string(maximum));
+      return std::nullopt;
+    }
+    return value.get_int64();
+  }
+
+  // Absent is false.
+  bool optional_flag(std::string_view name) {
+    auto found = object_.find(name);
+    if (problem_ || found == object_.end()) return false;
+    if (!found->value().is_bool()) {
+      fail(name, "must be true or false");
+      return false;
+    }
+    return found->value().get_bool();
+  }
+
+  // Present, 1 to lines_max objects `{"sku", "qty"}`, and with `splits`, `"split"?` too; a
+  // problem in one names the line.
+  std::vector<commands::RequestedLine> lines(std::string_view name, bool splits) {
+    const json::value* value = field(name);
+    if (value == nullptr) return {};
+    if (!value->is_array() || value->get_array().empty() ||
+        value->get_array().size() > limits_.lines_max) {
+      fail(name, "must be an array of 1 to " + std::to_string(limits_.lines_max) + " lines");
+      return {};
+    }
+    std::vector<commands::RequestedLine> lines;
+    for (const json::value& element : value->get_array()) {
+      std::string at = std::string{name} + "[" + std::to_string(lines.size()) + "]";
+      if (!element.is_object()) {
+        fail(at, "must be an object");
+        return {};
+      }
+      FieldReader line{element.get_object(), limits_};
+      commands::RequestedLine requested;
+      requested.sku = line.identifier("sku");
+      requested.qty = line.quantity("qty", 1);
+      if (splits) requested.split = line.optional_flag("split");
+      if (line.problem()) {
+        problem_ = *line.problem() + " in " + at;
+        return {};
+      }
+      lines.push_back(std::move(requested));
+    }
+    return lines;
+  }
+
   // Absent is null.
   std::optional<Date> optional_date(std::string_view name) {
     auto found = object_.find(name);
@@ -177,6 +233,8 @@ Decoded<Command> decode_order_skus(std::string_view orderid, std::string_view bo
   });
 }
 
+constexpr std::int64_t hold_seconds_max = 24 * 60 * 60;
+
 }  // namespace
 
 Decoded<commands::CreateBatch> decode_create_batch(std::string_view body,
@@ -229,6 +287,29 @@ Decoded<commands::CancelOrder> decode_cancel_order(std::string_view orderid, std
 Decoded<commands::ShipOrder> decode_ship_order(std::string_view orderid, std::string_view body,
                                                const InputLimits& limits) {
   return decode_order_skus<commands::ShipOrder>(orderid, body, limits);
+}
+
+Decoded<commands::PlaceOrder> decode_place_order(std::string_view body, const InputLimits& limits) {
+  return decode<commands::PlaceOrder>(body, limits, [](FieldReader& fields) {
+    commands::PlaceOrder command;
+    command.orderid = fields.identifier("orderid");
+    command.lines = fields.lines("lines", true);
+    command.hold_seconds = fields.optional_integer("hold_seconds", 1, hold_seconds_max);
+    command.dry_run = fields.optional_flag("dry_run");
+    return command;
+  });
+}
+
+Decoded<commands::ConfirmOrder> decode_confirm_order(std::string_view orderid,
+                                                     std::string_view body,
+                                                     const InputLimits& limits) {
+  if (auto problem = identifier_problem("orderid", orderid, limits)) return InvalidInput{*problem};
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return commands::ConfirmOrder{std::string{orderid}, {}};
+  }
+  return decode<commands::ConfirmOrder>(body, limits, [&](FieldReader& fields) {
+    return commands::ConfirmOrder{std::string{orderid}, fields.lines("lines", false)};
+  });
 }
 
 Decoded<commands::ChangeBatchQuantity> decode_change_batch_quantity_message(

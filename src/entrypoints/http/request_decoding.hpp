@@ -13,8 +13,10 @@ namespace allocation::entrypoints::http {
 struct InputLimits {
   std::size_t identifier_bytes_max = 255;
   std::size_t json_depth_max = 16;
-  // Values in a request body, counting every nested array element and object member.
-  std::size_t json_elements_max = 64;
+  // Values in a request body, counting every nested array element and object member: enough
+  // for an order of lines_max lines.
+  std::size_t json_elements_max = 512;
+  std::size_t lines_max = 100;
   std::int64_t quantity_max = 2147483647;  // fits 32 bits
   std::size_t request_id_bytes_max = 128;
 };
@@ -51,6 +53,17 @@ Decoded<domain::commands::CancelOrder> decode_cancel_order(std::string_view orde
 Decoded<domain::commands::ShipOrder> decode_ship_order(std::string_view orderid,
                                                        std::string_view body,
                                                        const InputLimits& limits = {});
+
+// `{"orderid", "lines": [{"sku", "qty", "split"?}], "hold_seconds"?, "dry_run"?}`;
+// `hold_seconds` from 1 to 86,400.
+Decoded<domain::commands::PlaceOrder> decode_place_order(std::string_view body,
+                                                         const InputLimits& limits = {});
+
+// The order named in the path; the body is empty (the whole hold), or
+// `{"lines": [{"sku", "qty"}]}`.
+Decoded<domain::commands::ConfirmOrder> decode_confirm_order(std::string_view orderid,
+                                                             std::string_view body,
+                                                             const InputLimits& limits = {});
 
 // A `change_batch_quantity` message from Redis: `{"batchref","qty"}`; `qty` may be zero.
 Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity_message(

@@ -34,6 +34,7 @@ Response rejection_response(const service_layer::Rejection& rejection) {
     case ErrorKind::invalid_sku:
       return message_response(Status::bad_request, rejection.message);
     case ErrorKind::unknown_batch:
+    case ErrorKind::unknown_order:
       return message_response(Status::not_found, rejection.message);
     case ErrorKind::duplicate_batch:
     case ErrorKind::refused:

@@ -5,6 +5,7 @@
 
 #include "entrypoints/http/request_decoding.hpp"
 #include "entrypoints/http/route_table.hpp"
+#include "service_layer/clock.hpp"
 #include "service_layer/group_committer.hpp"
 #include "service_layer/read_model.hpp"
 
@@ -13,6 +14,8 @@ namespace allocation::entrypoints::http {
 // What the API's handlers reach; each handler keeps a copy.
 struct ApiPorts {
   service_layer::GroupCommitter& commands;
+  // The time queries are answered at (holds expire by it).
+  const service_layer::Clock& clock;
   // Runs a query where it may wait on storage: never on the event loop.
   std::function<void(std::function<void(service_layer::ReadModelReader&)>)> query;
   // The `GET /metrics` text.

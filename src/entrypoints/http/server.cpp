@@ -80,7 +80,7 @@ struct HttpServer::Impl {
   Impl(ServicePorts service, ServerSettings settings)
       : settings{std::move(settings)},
         figures{std::move(service.figures)},
-        handler{api_routes({service.commands, query_on_reader(service.read_model),
+        handler{api_routes({service.commands, service.clock, query_on_reader(service.read_model),
                             [this] { return metrics_text(); }, this->settings.input}),
                 Access{this->settings.authenticator, this->settings.token_requests_per_second_max},
                 this->settings.input} {

@@ -10,6 +10,7 @@
 
 #include "entrypoints/http/metrics.hpp"
 #include "entrypoints/http/request_decoding.hpp"
+#include "service_layer/clock.hpp"
 #include "service_layer/group_committer.hpp"
 #include "service_layer/identity.hpp"
 #include "service_layer/read_model.hpp"
@@ -51,6 +52,7 @@ class ListenError : public std::runtime_error {
 // What the server serves.
 struct ServicePorts {
   service_layer::GroupCommitter& commands;
+  const service_layer::Clock& clock;
   // Used from the server's reader thread only.
   service_layer::ReadModelReader& read_model;
   // The service's figures for `GET /metrics`, beside the server's own; thread-safe.
