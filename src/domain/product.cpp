@@ -90,11 +90,9 @@ std::int64_t Product::obtainable(bool split, Instant now) const {
   return most;
 }
 
-std::vector<Part> Product::place(const OrderLine& line, bool split,
-                                 std::optional<Instant> hold_until, Instant now) {
-  assert(line.sku == sku_);
-  std::vector<Part> parts = plan(line, split, now);
-  assert(!parts.empty());
+void Product::place(const OrderLine& line, const std::vector<Part>& parts,
+                    std::optional<Instant> hold_until, Instant now) {
+  assert(line.sku == sku_ && !parts.empty());
   for (const Part& part : parts) {
     Batch& batch = *batch_named(part.batchref);
     OrderLine share{line.orderid, sku_, part.qty};
@@ -108,7 +106,6 @@ std::vector<Part> Product::place(const OrderLine& line, bool split,
     }
   }
   ++version_number_;
-  return parts;
 }
 
 std::int64_t Product::held_for(std::string_view orderid, Instant now) const {
@@ -119,18 +116,6 @@ std::int64_t Product::held_for(std::string_view orderid, Instant now) const {
     }
   }
   return held;
-}
-
-std::optional<Instant> Product::hold_expiry(std::string_view orderid) const {
-  std::optional<Instant> first;
-  for (const Batch& batch : batches_) {
-    for (const Hold& hold : batch.hold_list()) {
-      if (hold.line.orderid == orderid && (!first || hold.expires_at < *first)) {
-        first = hold.expires_at;
-      }
-    }
-  }
-  return first;
 }
 
 void Product::release(const Hold& hold, const Batch& batch, events::HoldReleaseReason reason) {

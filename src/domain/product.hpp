@@ -53,15 +53,14 @@ class Product {
   // The most one line could take at `now`: what the fullest batch has available, or with
   // `split`, what all of them have together.
   [[nodiscard]] std::int64_t obtainable(bool split, Instant now) const;
-  // Takes the parts plan() finds, allocated (Allocated each) or, with `hold_until`, held until
-  // then (OrderHeld each), and returns them. Precondition: plan() finds some.
-  std::vector<Part> place(const OrderLine& line, bool split, std::optional<Instant> hold_until,
-                          Instant now);
+  // Takes the parts that plan() found for `line` at `now`, allocated (Allocated each) or, with
+  // `hold_until`, held until then (OrderHeld each). Precondition: `parts` is not empty and
+  // nothing changed the product since.
+  void place(const OrderLine& line, const std::vector<Part>& parts,
+             std::optional<Instant> hold_until, Instant now);
 
   // What the holds of `orderid` that have not expired at `now` set aside, together.
   [[nodiscard]] std::int64_t held_for(std::string_view orderid, Instant now) const;
-  // The first of the holds of `orderid` to expire, if any (expired or not).
-  [[nodiscard]] std::optional<Instant> hold_expiry(std::string_view orderid) const;
   // The order's holds become allocations of `qty` in all, taken in preference order
   // (HoldConfirmed each); the rest returns to stock (HoldReleased, cancelled, for a hold of
   // which nothing is kept). Precondition: 0 <= qty <= held_for(orderid, now).

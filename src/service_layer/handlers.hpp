@@ -29,7 +29,7 @@ struct OrderPlacement {
   bool already_placed = false;
   // Not empty: the order was refused, nothing changed.
   std::vector<Shortfall> unavailable;
-  // The parts placed, in the order's SKU order (empty when refused or already placed).
+  // For a dry run, the parts that would be placed, in the order's SKU order.
   std::vector<OrderLineView> lines;
   std::optional<domain::Instant> expires_at;
   friend bool operator==(const OrderPlacement&, const OrderPlacement&) = default;

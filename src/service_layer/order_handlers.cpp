@@ -88,22 +88,26 @@ CommandResult place_order(const commands::PlaceOrder& command, UnitOfWork& uow, 
     if (product == nullptr) throw InvalidSku{line.sku};
     products.push_back(product);
   }
+  std::vector<std::vector<Part>> plans;
   for (std::size_t i = 0; i < wanted.size(); ++i) {
     OrderLine line{command.orderid, wanted[i].sku, wanted[i].qty};
-    if (products[i]->plan(line, wanted[i].split, now).empty()) {
+    plans.push_back(products[i]->plan(line, wanted[i].split, now));
+    if (plans.back().empty()) {
       placement.unavailable.push_back(
           {wanted[i].sku, wanted[i].qty, products[i]->obtainable(wanted[i].split, now)});
     }
   }
   if (placement.unavailable.empty()) {
-    if (command.hold_seconds)
+    if (command.hold_seconds) {
       placement.expires_at = now + std::chrono::seconds{*command.hold_seconds};
+    }
     for (std::size_t i = 0; i < wanted.size(); ++i) {
-      OrderLine line{command.orderid, wanted[i].sku, wanted[i].qty};
-      auto parts = command.dry_run
-                       ? products[i]->plan(line, wanted[i].split, now)
-                       : products[i]->place(line, wanted[i].split, placement.expires_at, now);
-      for (Part& part : parts) {
+      if (!command.dry_run) {
+        products[i]->place(OrderLine{command.orderid, wanted[i].sku, wanted[i].qty}, plans[i],
+                           placement.expires_at, now);
+        continue;
+      }
+      for (Part& part : plans[i]) {
         auto eta = eta_of(*products[i], part.batchref);
         placement.lines.push_back(
             OrderLineView{wanted[i].sku, part.qty, std::move(part.batchref), std::move(eta),
@@ -115,37 +119,44 @@ CommandResult place_order(const commands::PlaceOrder& command, UnitOfWork& uow, 
   return {std::nullopt, std::move(placement)};
 }
 
+// The held quantity of each SKU comes from its product; the read model says which SKUs the
+// order holds, and when a hold it had expired.
 CommandResult confirm_order(const commands::ConfirmOrder& command, UnitOfWork& uow, Instant now) {
   auto lines = uow.products().lines_of_order(command.orderid, now);
   if (lines.empty()) throw UnknownOrder{command.orderid};
-  std::map<std::string, std::int64_t> held;
+  std::map<std::string, Product*> held;
   std::optional<Instant> expired_at;
   for (const OrderLineView& line : lines) {
-    if (line.state == "held") held[line.sku] += line.qty;
     if (line.state == "expired") expired_at = line.expires_at;
+    if (line.state != "held" || held.contains(line.sku)) continue;
+    Product* product = uow.products().get(line.sku);
+    if (product == nullptr) throw InvalidSku{line.sku};
+    held.emplace(line.sku, product);
   }
   if (held.empty() && expired_at) {
     throw OrderRefused{"the hold of order " + command.orderid + " expired at " +
                        rfc3339(*expired_at)};
   }
   if (held.empty()) throw OrderRefused{"order " + command.orderid + " holds nothing to confirm"};
-  auto kept = command.lines.empty() ? held : quantities_by_sku(command.lines);
-  for (const auto& [sku, qty] : kept) {
-    auto holding = held.find(sku);
-    if (holding == held.end()) {
-      throw OrderRefused{"order " + command.orderid + " holds no " + sku};
+  std::map<std::string, std::int64_t> kept;
+  for (const auto& [sku, product] : held) kept[sku] = product->held_for(command.orderid, now);
+  if (!command.lines.empty()) {
+    auto asked = quantities_by_sku(command.lines);
+    for (const auto& [sku, qty] : asked) {
+      auto holding = kept.find(sku);
+      if (holding == kept.end()) {
+        throw OrderRefused{"order " + command.orderid + " holds no " + sku};
+      }
+      if (qty > holding->second) {
+        throw OrderRefused{"order " + command.orderid + " holds " +
+                           std::to_string(holding->second) + " of " + sku + ", not " +
+                           std::to_string(qty)};
+      }
     }
-    if (qty > holding->second) {
-      throw OrderRefused{"order " + command.orderid + " holds " + std::to_string(holding->second) +
-                         " of " + sku + ", not " + std::to_string(qty)};
-    }
+    for (auto& [sku, qty] : kept) qty = asked.contains(sku) ? asked.at(sku) : 0;
   }
-  for (const auto& [sku, qty] : held) {
-    Product* product = uow.products().get(sku);
-    if (product == nullptr) throw InvalidSku{sku};
-    auto keep = kept.find(sku);
-    product->confirm_holds(command.orderid, keep == kept.end() ? 0 : keep->second, now);
-  }
+  for (const auto& [sku, product] : held)
+    product->confirm_holds(command.orderid, kept.at(sku), now);
   uow.accept();
   return {};
 }

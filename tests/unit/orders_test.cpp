@@ -22,6 +22,14 @@ Product lamps_in(std::vector<std::pair<std::string, std::int64_t>> batches) {
   return product;
 }
 
+// Plans the line and takes what the plan found, as a whole order does.
+std::vector<Part> place(Product& product, const OrderLine& line, bool split,
+                        std::optional<Instant> hold_until) {
+  auto parts = product.plan(line, split, start);
+  product.place(line, parts, hold_until, start);
+  return parts;
+}
+
 TEST(Orders, ALineTakesOneBatchUnlessItMaySplit) {
   Product product = lamps_in({{"b1", 6}, {"b2", 6}});
   OrderLine line{"o1", "LAMP", 10};
@@ -29,8 +37,7 @@ TEST(Orders, ALineTakesOneBatchUnlessItMaySplit) {
   EXPECT_EQ(product.obtainable(false, start), 6);
   EXPECT_EQ(product.obtainable(true, start), 12);
   EXPECT_EQ(product.plan(line, true, start), (std::vector<Part>{{"b1", 6}, {"b2", 4}}));
-  EXPECT_EQ(product.place(line, true, std::nullopt, start),
-            (std::vector<Part>{{"b1", 6}, {"b2", 4}}));
+  EXPECT_EQ(place(product, line, true, std::nullopt), (std::vector<Part>{{"b1", 6}, {"b2", 4}}));
   EXPECT_EQ(product.take_events(), (std::vector<Event>{events::Allocated{"o1", "LAMP", 6, "b1"},
                                                        events::Allocated{"o1", "LAMP", 4, "b2"}}));
   EXPECT_EQ(product.find_batch("b2")->available_quantity(start), 2);
@@ -47,7 +54,7 @@ TEST(Orders, APlanChangesNothing) {
 
 TEST(Holds, AHoldTakesStockFromAvailabilityWithoutAllocatingIt) {
   Product product = lamps_in({{"b1", 10}});
-  product.place(OrderLine{"o1", "LAMP", 4}, false, expiry, start);
+  place(product, OrderLine{"o1", "LAMP", 4}, false, expiry);
   const Batch& batch = *product.find_batch("b1");
   EXPECT_EQ(batch.available_quantity(start), 6);
   EXPECT_EQ(batch.held_quantity(start), 4);
@@ -59,7 +66,7 @@ TEST(Holds, AHoldTakesStockFromAvailabilityWithoutAllocatingIt) {
 
 TEST(Holds, AHoldCountsUntilJustBeforeItsExpiryAndForNothingFromThenOn) {
   Product product = lamps_in({{"b1", 10}});
-  product.place(OrderLine{"held", "LAMP", 10}, false, expiry, start);
+  place(product, OrderLine{"held", "LAMP", 10}, false, expiry);
   const Batch& batch = *product.find_batch("b1");
   EXPECT_EQ(batch.available_quantity(expiry - milliseconds{1}), 0);
   EXPECT_EQ(product.held_for("held", expiry - milliseconds{1}), 10);
@@ -70,7 +77,7 @@ TEST(Holds, AHoldCountsUntilJustBeforeItsExpiryAndForNothingFromThenOn) {
 
 TEST(Holds, TheNextRequestTakesAnExpiredHoldsStockBeforeAnySweep) {
   Product product = lamps_in({{"b1", 10}});
-  product.place(OrderLine{"held", "LAMP", 10}, false, expiry, start);
+  place(product, OrderLine{"held", "LAMP", 10}, false, expiry);
   product.take_events();
   EXPECT_EQ(product.allocate(OrderLine{"early", "LAMP", 1}, expiry - milliseconds{1}),
             std::nullopt);
@@ -86,7 +93,7 @@ TEST(Holds, TheNextRequestTakesAnExpiredHoldsStockBeforeAnySweep) {
 
 TEST(Holds, ASweepBeforeExpiryReleasesNothing) {
   Product product = lamps_in({{"b1", 10}});
-  product.place(OrderLine{"held", "LAMP", 3}, false, expiry, start);
+  place(product, OrderLine{"held", "LAMP", 3}, false, expiry);
   product.take_events();
   auto version = product.version_number();
   product.release_expired_holds(expiry - milliseconds{1});
@@ -96,7 +103,7 @@ TEST(Holds, ASweepBeforeExpiryReleasesNothing) {
 
 TEST(Holds, AConfirmationOfLessReturnsTheRestInPreferenceOrder) {
   Product product = lamps_in({{"b1", 3}, {"b2", 10}});
-  product.place(OrderLine{"o1", "LAMP", 5}, true, expiry, start);
+  place(product, OrderLine{"o1", "LAMP", 5}, true, expiry);
   product.take_events();
   product.confirm_holds("o1", 4, start);
   EXPECT_EQ(product.take_events(),
@@ -110,7 +117,7 @@ TEST(Holds, AConfirmationOfLessReturnsTheRestInPreferenceOrder) {
 
 TEST(Holds, ConfirmingNothingOfAHoldReleasesIt) {
   Product product = lamps_in({{"b1", 10}});
-  product.place(OrderLine{"o1", "LAMP", 5}, false, expiry, start);
+  place(product, OrderLine{"o1", "LAMP", 5}, false, expiry);
   product.take_events();
   product.confirm_holds("o1", 0, start);
   EXPECT_EQ(product.take_events(),
@@ -121,8 +128,8 @@ TEST(Holds, ConfirmingNothingOfAHoldReleasesIt) {
 
 TEST(Holds, CancellingReleasesALiveHoldAsCancelledAndAnExpiredOneAsExpired) {
   Product product = lamps_in({{"b1", 10}});
-  product.place(OrderLine{"live", "LAMP", 2}, false, expiry + seconds{60}, start);
-  product.place(OrderLine{"late", "LAMP", 3}, false, expiry, start);
+  place(product, OrderLine{"live", "LAMP", 2}, false, expiry + seconds{60});
+  place(product, OrderLine{"late", "LAMP", 3}, false, expiry);
   product.take_events();
   product.cancel_order("live", expiry);
   product.cancel_order("late", expiry);
@@ -138,8 +145,8 @@ TEST(Holds, CancellingReleasesALiveHoldAsCancelledAndAnExpiredOneAsExpired) {
 TEST(Holds, ASmallerBatchReleasesItsLatestHoldsBeforeItsAllocations) {
   Product product = lamps_in({{"b1", 10}});
   product.allocate(OrderLine{"allocated", "LAMP", 4}, start);
-  product.place(OrderLine{"soon", "LAMP", 3}, false, expiry, start);
-  product.place(OrderLine{"later", "LAMP", 3}, false, expiry + seconds{1}, start);
+  place(product, OrderLine{"soon", "LAMP", 3}, false, expiry);
+  place(product, OrderLine{"later", "LAMP", 3}, false, expiry + seconds{1});
   product.take_events();
   product.change_batch_quantity("b1", 6, start);
   EXPECT_EQ(

@@ -7,183 +7,14 @@
 #include <optional>
 #include <vector>
 
+#include "entrypoints/http/field_reader.hpp"
+
 namespace allocation::entrypoints::http {
 
 namespace json = boost::json;
 using namespace domain;
 
 namespace {
-
-std::optional<std::string> identifier_problem(std::string_view name, std::string_view value,
-                                              const InputLimits& limits) {
-  std::string field = "field '" + std::string{name} + "'";
-  if (value.empty()) return field + " must not be empty";
-  if (value.size() > limits.identifier_bytes_max) {
-    return field + " must be at most " + std::to_string(limits.identifier_bytes_max) + " bytes";
-  }
-  for (unsigned char c : value) {
-    if (c < 0x20 || c == 0x7f) return field + " must not contain control characters";
-  }
-  return std::nullopt;
-}
-
-// Reads fields of a request object; the first problem found is kept and ends decoding.
-class FieldReader {
- public:
-  FieldReader(const json::object& object, const InputLimits& limits)
-      : object_{object}, limits_{limits} {}
-
-  std::string identifier(std::string_view name) {
-    const json::value* value = field(name);
-    if (value == nullptr) return {};
-    if (!value->is_string()) {
-      fail(name, "must be a string");
-      return {};
-    }
-    std::string text{value->get_string()};
-    if (auto problem = identifier_problem(name, text, limits_)) problem_ = problem;
-    return text;
-  }
-
-  std::int64_t quantity(std::string_view name, std::int64_t minimum) {
-    const json::value* value = field(name);
-    if (value == nullptr) return 0;
-    std::optional<std::int64_t> number;
-    if (value->is_int64()) number = value->get_int64();
-    if (value->is_uint64() &&
-        value->get_uint64() <= static_cast<std::uint64_t>(limits_.quantity_max)) {
-      number = static_cast<std::int64_t>(value->get_uint64());
-    }
-    if (!number || *number < minimum || *number > limits_.quantity_max) {
-      fail(name, std::string{"must be "} + (minimum > 0 ? "a positive" : "a non-negative") +
-                     " integer of at most " + std::to_string(limits_.quantity_max));
-      return 0;
-    }
-    return *number;
-  }
-
-  // Absent is none; present, a non-empty array of identifiers.
-  std::vector<std::string> optional_identifiers(std::string_view name) {
-    auto found = object_.find(name);
-    if (problem_ || found == object_.end()) return {};
-    if (!found->value().is_array() || found->value().get_array().empty()) {
-      fail(name, "must be a non-empty array of strings");
-      return {};
-    }
-    std::vector<std::string> identifiers;
-    for (const json::value& element : found->value().get_array()) {
-      if (!element.is_string()) {
-        fail(name, "must be a non-empty array of strings");
-        return {};
-      }
-      identifiers.emplace_back(element.get_string());
-      if (auto problem = identifier_problem(name, identifiers.back(), limits_)) {
-        problem_ = "each of " + *problem;
-        return {};
-      }
-    }
-    return identifiers;
-  }
-
-  // Absent is none; present, an integer from `minimum` to `maximum`.
-  std::optional<std::int64_t> optional_integer(std::string_view name, std::int64_t minimum,
-                                               std::int64_t maximum) {
-    auto found = object_.find(name);
-    if (problem_ || found == object_.end()) return std::nullopt;
-    const json::value& value = found->value();
-    if (!value.is_int64() || value.get_int64() < minimum || value.get_int64() > maximum) {
-      fail(name,
-           "must be an integer from " + std::to_string(minimum) + " to " + std::to_string(maximum));
-      return std::nullopt;
-    }
-    return value.get_int64();
-  }
-
-  // Absent is false.
-  bool optional_flag(std::string_view name) {
-    auto found = object_.find(name);
-    if (problem_ || found == object_.end()) return false;
-    if (!found->value().is_bool()) {
-      fail(name, "must be true or false");
-      return false;
-    }
-    return found->value().get_bool();
-  }
-
-  // Present, 1 to lines_max objects `{"sku", "qty"}`, and with `splits`, `"split"?` too; a
-  // problem in one names the line.
-  std::vector<commands::RequestedLine> lines(std::string_view name, bool splits) {
-    const json::value* value = field(name);
-    if (value == nullptr) return {};
-    if (!value->is_array() || value->get_array().empty() ||
-        value->get_array().size() > limits_.lines_max) {
-      fail(name, "must be an array of 1 to " + std::to_string(limits_.lines_max) + " lines");
-      return {};
-    }
-    std::vector<commands::RequestedLine> lines;
-    for (const json::value& element : value->get_array()) {
-      std::string at = std::string{name} + "[" + std::to_string(lines.size()) + "]";
-      if (!element.is_object()) {
-        fail(at, "must be an object");
-        return {};
-      }
-      FieldReader line{element.get_object(), limits_};
-      commands::RequestedLine requested;
-      requested.sku = line.identifier("sku");
-      requested.qty = line.quantity("qty", 1);
-      if (splits) requested.split = line.optional_flag("split");
-      if (line.problem()) {
-        problem_ = *line.problem() + " in " + at;
-        return {};
-      }
-      lines.push_back(std::move(requested));
-    }
-    return lines;
-  }
-
-  // Absent is null.
-  std::optional<Date> optional_date(std::string_view name) {
-    auto found = object_.find(name);
-    if (found == object_.end()) return std::nullopt;
-    return date_or_null(name, found->value());
-  }
-
-  // Present, as a date or null.
-  std::optional<Date> nullable_date(std::string_view name) {
-    const json::value* value = field(name);
-    if (value == nullptr) return std::nullopt;
-    return date_or_null(name, *value);
-  }
-
-  [[nodiscard]] const std::optional<std::string>& problem() const { return problem_; }
-
- private:
-  const json::value* field(std::string_view name) {
-    if (problem_) return nullptr;
-    auto found = object_.find(name);
-    if (found == object_.end()) {
-      problem_ = "missing field '" + std::string{name} + "'";
-      return nullptr;
-    }
-    return &found->value();
-  }
-
-  std::optional<Date> date_or_null(std::string_view name, const json::value& value) {
-    if (value.is_null()) return std::nullopt;
-    std::optional<Date> date;
-    if (value.is_string()) date = Date::parse_iso(value.get_string());
-    if (!date) fail(name, "must be an ISO date (YYYY-MM-DD) or null");
-    return date;
-  }
-
-  void fail(std::string_view name, const std::string& requirement) {
-    if (!problem_) problem_ = "field '" + std::string{name} + "' " + requirement;
-  }
-
-  const json::object& object_;
-  const InputLimits& limits_;
-  std::optional<std::string> problem_;
-};
 
 // The number of values in `value`, itself included, counted until it exceeds `limit`.
 std::size_t count_elements(const json::value& value, std::size_t limit) {
@@ -220,16 +51,26 @@ Decoded<Command> decode(std::string_view body, const InputLimits& limits, Read&&
   return command;
 }
 
-// The order named in the path, and the SKUs of an empty body (none: all) or `{"skus": [...]}`.
-template <class Command>
-Decoded<Command> decode_order_skus(std::string_view orderid, std::string_view body,
-                                   const InputLimits& limits) {
+// The order named in the path, and a body that is empty (the command's second field empty:
+// the whole order) or an object from which `read` takes that field.
+template <class Command, class Read>
+Decoded<Command> decode_order_command(std::string_view orderid, std::string_view body,
+                                      const InputLimits& limits, Read&& read) {
   if (auto problem = identifier_problem("orderid", orderid, limits)) return InvalidInput{*problem};
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Command{std::string{orderid}, {}};
   }
   return decode<Command>(body, limits, [&](FieldReader& fields) {
-    return Command{std::string{orderid}, fields.optional_identifiers("skus")};
+    return Command{std::string{orderid}, read(fields)};
+  });
+}
+
+// The SKUs of an empty body (none: all) or `{"skus": [...]}`.
+template <class Command>
+Decoded<Command> decode_order_skus(std::string_view orderid, std::string_view body,
+                                   const InputLimits& limits) {
+  return decode_order_command<Command>(orderid, body, limits, [](FieldReader& fields) {
+    return fields.optional_identifiers("skus");
   });
 }
 
@@ -303,13 +144,8 @@ Decoded<commands::PlaceOrder> decode_place_order(std::string_view body, const In
 Decoded<commands::ConfirmOrder> decode_confirm_order(std::string_view orderid,
                                                      std::string_view body,
                                                      const InputLimits& limits) {
-  if (auto problem = identifier_problem("orderid", orderid, limits)) return InvalidInput{*problem};
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return commands::ConfirmOrder{std::string{orderid}, {}};
-  }
-  return decode<commands::ConfirmOrder>(body, limits, [&](FieldReader& fields) {
-    return commands::ConfirmOrder{std::string{orderid}, fields.lines("lines", false)};
-  });
+  return decode_order_command<commands::ConfirmOrder>(
+      orderid, body, limits, [](FieldReader& fields) { return fields.lines("lines", false); });
 }
 
 Decoded<commands::ChangeBatchQuantity> decode_change_batch_quantity_message(
