@@ -91,7 +91,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
   }
 
   void add_allocation(const domain::events::Allocated& allocated) override {
-    working_.allocations_view.push_back(allocated);
+    add_allocation_view(allocated);
   }
   void remove_allocation(const domain::events::Deallocated& d) override {
     auto& rows = working_.allocations_view;
@@ -137,8 +137,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     std::erase_if(working_.line_states, [&](const LineState& line) {
       return is_hold(line, confirmed.orderid, confirmed.sku, confirmed.batchref);
     });
-    working_.allocations_view.push_back(
-        {confirmed.orderid, confirmed.sku, confirmed.qty, confirmed.batchref});
+    add_allocation_view({confirmed.orderid, confirmed.sku, confirmed.qty, confirmed.batchref});
   }
   void release_hold(const domain::events::HoldReleased& released) override {
     for (LineState& line : working_.line_states) {
@@ -218,11 +217,17 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
            line.batchref == batchref;
   }
 
+  // As the engines: a line allocated (again) leaves its earlier retired record.
+  void add_allocation_view(const domain::events::Allocated& allocated) {
+    working_.allocations_view.push_back(allocated);
+    std::erase_if(working_.line_states, [&](const LineState& line) {
+      return line.orderid == allocated.orderid && line.sku == allocated.sku &&
+             line.qty == allocated.qty && line.state != "held";
+    });
+  }
+
   void set_line_state(const std::string& orderid, const std::string& sku, std::int64_t qty,
                       const std::string& state, std::optional<std::string> batchref) {
-    std::erase_if(working_.line_states, [&](const LineState& line) {
-      return line.orderid == orderid && line.sku == sku && line.qty == qty && line.state != "held";
-    });
     working_.line_states.push_back({orderid, sku, qty, state, std::move(batchref), std::nullopt});
   }
 
@@ -236,13 +241,8 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
       lines.push_back({row.sku, row.qty, row.batchref, state.batches_view.at(row.batchref).eta,
                        "allocated", std::nullopt});
     }
-    auto allocated = lines;
     for (const LineState& line : state.line_states) {
       if (line.orderid != orderid) continue;
-      bool reallocated = std::any_of(allocated.begin(), allocated.end(), [&](const auto& view) {
-        return view.sku == line.sku && view.qty == line.qty;
-      });
-      if (line.state != "held" && reallocated) continue;
       bool live = line.state == "held" && *line.expires_at > now;
       bool expired = line.state == "held" && !live;
       std::optional<std::string> batchref;

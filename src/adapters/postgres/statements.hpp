@@ -103,10 +103,11 @@ inline constexpr char add_to_batches_view_available[] =
     "UPDATE batches_view AS b SET available_quantity = b.available_quantity + d.delta FROM (SELECT "
     "reference, sum(delta)::bigint AS delta FROM unnest($1::text[], $2::bigint[]) AS u (reference, "
     "delta) GROUP BY reference) AS d WHERE b.reference = d.reference";
-// A retired line replaces the earlier record of the same line, if any.
-inline constexpr char clear_order_line_state[] =
-    "DELETE FROM order_line_states WHERE orderid = $1 AND sku = $2 AND qty = $3 AND "
-    "state <> 'held'";
+// Lines allocated (again) are no longer retired: their earlier records go.
+inline constexpr char clear_order_line_states[] =
+    "DELETE FROM order_line_states AS s USING unnest($1::text[], $2::text[], $3::bigint[]) AS "
+    "a (orderid, sku, qty) WHERE s.orderid = a.orderid AND s.sku = a.sku AND s.qty = a.qty AND "
+    "s.state <> 'held'";
 inline constexpr char insert_order_line_state[] =
     "INSERT INTO order_line_states (orderid, sku, qty, state, batchref, expires_at) "
     "VALUES ($1, $2, $3, $4, $5, $6)";
@@ -132,9 +133,7 @@ inline constexpr char select_order_lines[] =
     "CASE WHEN s.state = 'held' AND s.expires_at > $2::bigint THEN b.eta END, "
     "CASE WHEN s.state = 'held' AND s.expires_at <= $2::bigint THEN 'expired' ELSE s.state END, "
     "s.expires_at FROM order_line_states s LEFT JOIN batches_view b ON b.reference = s.batchref "
-    "WHERE s.orderid = $1 AND (s.state = 'held' OR NOT EXISTS (SELECT 1 FROM allocations_view v "
-    "WHERE v.orderid = s.orderid AND v.sku = s.sku AND v.qty = s.qty))) AS lines "
-    "ORDER BY part, id";
+    "WHERE s.orderid = $1) AS lines ORDER BY part, id";
 inline constexpr char insert_outbox[] =
     "INSERT INTO outbox (event, payload) SELECT event, payload FROM unnest($1::text[], $2::text[]) "
     "WITH ORDINALITY AS r (event, payload, n) ORDER BY n";

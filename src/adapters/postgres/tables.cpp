@@ -241,8 +241,7 @@ void PostgresTables::store_read_model_change(const ReadModelChange& change) {
   std::visit(
       Overloaded{
           [&](const events::Allocated& e) {
-            defer_row("allocations_view", sql::insert_allocations_view,
-                      {e.orderid, e.sku, std::to_string(e.qty), e.batchref});
+            add_allocation_view(e.orderid, e.sku, e.qty, e.batchref);
           },
           [&](const events::Deallocated& e) {
             defer("allocations_view",
@@ -267,8 +266,7 @@ void PostgresTables::store_read_model_change(const ReadModelChange& change) {
           },
           [&](const events::HoldConfirmed& e) {
             defer("order_line_states", {sql::delete_held_line, {e.orderid, e.sku, e.batchref}});
-            defer_row("allocations_view", sql::insert_allocations_view,
-                      {e.orderid, e.sku, std::to_string(e.qty), e.batchref});
+            add_allocation_view(e.orderid, e.sku, e.qty, e.batchref);
           },
           [&](const events::HoldReleased& e) {
             defer("order_line_states",
@@ -293,10 +291,16 @@ void PostgresTables::store_read_model_change(const ReadModelChange& change) {
       change);
 }
 
+void PostgresTables::add_allocation_view(const std::string& orderid, const std::string& sku,
+                                         std::int64_t qty, const std::string& batchref) {
+  defer_row("allocations_view", sql::insert_allocations_view,
+            {orderid, sku, std::to_string(qty), batchref});
+  defer_row("order_line_states", sql::clear_order_line_states, {orderid, sku, std::to_string(qty)});
+}
+
 void PostgresTables::set_order_line_state(const std::string& orderid, const std::string& sku,
                                           std::int64_t qty, std::string_view state,
                                           const std::optional<std::string>& batchref) {
-  defer("order_line_states", {sql::clear_order_line_state, {orderid, sku, number(qty)}});
   defer("order_line_states", {sql::insert_order_line_state,
                               {orderid, sku, number(qty), std::string{state}, batchref, {}}});
 }

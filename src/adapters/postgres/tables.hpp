@@ -48,7 +48,10 @@ class PostgresTables final : public Tables {
   void store_in_audit(const service_layer::Actor& actor, const domain::Event& event) override;
 
  private:
-  // Records a retired line's state, replacing an earlier record of the same line.
+  // A line allocated (again) leaves its earlier retired record, if any.
+  void add_allocation_view(const std::string& orderid, const std::string& sku, std::int64_t qty,
+                           const std::string& batchref);
+  // Records a retired line's state.
   void set_order_line_state(const std::string& orderid, const std::string& sku, std::int64_t qty,
                             std::string_view state, const std::optional<std::string>& batchref);
 

@@ -120,6 +120,11 @@ DROP INDEX allocations_by_line;
 CREATE UNIQUE INDEX allocations_by_line ON allocations (sku, orderid, qty, batchref);
 DROP INDEX order_line_states_by_line;
 CREATE INDEX order_line_states_by_line ON order_line_states (orderid, sku, qty);
+-- A line allocated again is no longer retired: its earlier record goes, as it now does on
+-- every allocation.
+DELETE FROM order_line_states WHERE EXISTS (SELECT 1 FROM allocations_view v
+  WHERE v.orderid = order_line_states.orderid AND v.sku = order_line_states.sku
+  AND v.qty = order_line_states.qty);
 -- Held lines are kept here too, until confirmed or released.
 ALTER TABLE order_line_states ADD COLUMN expires_at INTEGER;
 CREATE INDEX order_line_states_held ON order_line_states (batchref) WHERE state = 'held';

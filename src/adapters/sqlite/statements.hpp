@@ -60,7 +60,7 @@ inline constexpr char select_batches_view_of_product[] =
     "FROM batches_view b LEFT JOIN order_line_states s ON s.batchref = b.reference AND "
     "s.state = 'held' WHERE b.sku = ?1 GROUP BY b.reference "
     "ORDER BY b.eta IS NOT NULL, b.eta, b.reference";
-// A retired line replaces the earlier record of the same line, if any.
+// A line allocated (again) is no longer retired: its earlier record goes.
 inline constexpr char clear_order_line_state[] =
     "DELETE FROM order_line_states WHERE orderid = ? AND sku = ? AND qty = ? AND state <> 'held'";
 inline constexpr char insert_order_line_state[] =
@@ -88,9 +88,7 @@ inline constexpr char select_order_lines[] =
     "CASE WHEN s.state = 'held' AND s.expires_at > ?2 THEN b.eta END, "
     "CASE WHEN s.state = 'held' AND s.expires_at <= ?2 THEN 'expired' ELSE s.state END, "
     "s.expires_at FROM order_line_states s LEFT JOIN batches_view b ON b.reference = s.batchref "
-    "WHERE s.orderid = ?1 AND (s.state = 'held' OR NOT EXISTS (SELECT 1 FROM allocations_view v "
-    "WHERE v.orderid = s.orderid AND v.sku = s.sku AND v.qty = s.qty))) "
-    "ORDER BY part, id";
+    "WHERE s.orderid = ?1) ORDER BY part, id";
 inline constexpr char insert_outbox[] = "INSERT INTO outbox (event, payload) VALUES (?, ?)";
 inline constexpr char select_undelivered[] =
     "SELECT id, payload FROM outbox WHERE event = ? AND delivered_at IS NULL ORDER BY id LIMIT ?";

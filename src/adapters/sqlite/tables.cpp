@@ -157,11 +157,17 @@ std::vector<std::string> SqliteTables::skus_with_expired_holds(Instant now,
 void SqliteTables::set_order_line_state(const std::string& orderid, const std::string& sku,
                                         std::int64_t qty, std::string_view state,
                                         const std::optional<std::string>& batchref) {
-  StatementUse clear{db_.statement(sql::clear_order_line_state)};
-  clear->bind(1, orderid).bind(2, sku).bind(3, qty).execute();
   StatementUse insert{db_.statement(sql::insert_order_line_state)};
   insert->bind(1, orderid).bind(2, sku).bind(3, qty).bind(4, state);
   insert->bind_optional(5, batchref).bind_null(6).execute();
+}
+
+void SqliteTables::add_allocation_view(const std::string& orderid, const std::string& sku,
+                                       std::int64_t qty, const std::string& batchref) {
+  StatementUse insert{db_.statement(sql::insert_allocation_view)};
+  insert->bind(1, orderid).bind(2, sku).bind(3, qty).bind(4, batchref).execute();
+  StatementUse clear{db_.statement(sql::clear_order_line_state)};
+  clear->bind(1, orderid).bind(2, sku).bind(3, qty).execute();
 }
 
 void SqliteTables::delete_hold(const std::string& sku, const std::string& orderid,
@@ -241,12 +247,7 @@ void SqliteTables::store_read_model_change(const ReadModelChange& change) {
   guarded([&] {
     std::visit(Overloaded{
                    [&](const events::Allocated& e) {
-                     StatementUse insert{db_.statement(sql::insert_allocation_view)};
-                     insert->bind(1, e.orderid)
-                         .bind(2, e.sku)
-                         .bind(3, e.qty)
-                         .bind(4, e.batchref)
-                         .execute();
+                     add_allocation_view(e.orderid, e.sku, e.qty, e.batchref);
                    },
                    [&](const events::Deallocated& e) {
                      remove_allocation_view(e.orderid, e.sku, e.qty, e.batchref);
@@ -271,9 +272,7 @@ void SqliteTables::store_read_model_change(const ReadModelChange& change) {
                    [&](const events::HoldConfirmed& e) {
                      StatementUse remove{db_.statement(sql::delete_held_line)};
                      remove->bind(1, e.orderid).bind(2, e.sku).bind(3, e.batchref).execute();
-                     StatementUse insert{db_.statement(sql::insert_allocation_view)};
-                     insert->bind(1, e.orderid).bind(2, e.sku).bind(3, e.qty).bind(4, e.batchref);
-                     insert->execute();
+                     add_allocation_view(e.orderid, e.sku, e.qty, e.batchref);
                    },
                    [&](const events::HoldReleased& e) {
                      StatementUse release{db_.statement(sql::release_held_line)};

@@ -48,6 +48,9 @@ class SqliteTables final : public Tables {
   void keep_log_file(int restart_frames);
   void set_order_line_state(const std::string& orderid, const std::string& sku, std::int64_t qty,
                             std::string_view state, const std::optional<std::string>& batchref);
+  // A line allocated (again) leaves its earlier retired record, if any.
+  void add_allocation_view(const std::string& orderid, const std::string& sku, std::int64_t qty,
+                           const std::string& batchref);
   void delete_hold(const std::string& sku, const std::string& orderid, const std::string& batchref);
   void remove_allocation_view(const std::string& orderid, const std::string& sku, std::int64_t qty,
                               const std::string& batchref);
