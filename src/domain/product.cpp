@@ -58,9 +58,19 @@ std::optional<std::string> Product::allocate(const OrderLine& line, Instant now)
 }
 
 std::optional<std::string> Product::reallocate(const OrderLine& line, Instant now) {
-  auto batchref = allocate(line, now);
-  if (!batchref) events_.emplace_back(events::LineUnallocated{line.orderid, line.sku, line.qty});
-  return batchref;
+  // Not allocate(): a part of a split line may equal another part, in another batch, and is
+  // still to be placed; it goes to a batch that does not hold its twin.
+  assert(line.sku == sku_);
+  for (Batch& batch : batches_) {
+    if (batch.holds(line) || !batch.can_allocate(line, now)) continue;
+    batch.allocate(line, now);
+    ++version_number_;
+    events_.emplace_back(events::Allocated{line.orderid, line.sku, line.qty, batch.reference()});
+    return batch.reference();
+  }
+  events_.emplace_back(events::OutOfStock{sku_, line.orderid, line.qty});
+  events_.emplace_back(events::LineUnallocated{line.orderid, line.sku, line.qty});
+  return std::nullopt;
 }
 
 std::vector<Part> Product::plan(const OrderLine& line, bool split, Instant now) const {

@@ -42,8 +42,9 @@ class Product {
   // batch can take it, records OutOfStock and returns nothing.
   std::optional<std::string> allocate(const OrderLine& line, Instant now);
 
-  // Places again a line that lost its batch, like allocate(); when no batch can take it, the
-  // line is announced as unallocated (LineUnallocated) besides OutOfStock.
+  // Places again a line that lost its batch, in the first batch that can take it and does not
+  // hold an equal line (the twin of a split line's part); when none can, the line is announced
+  // as unallocated (LineUnallocated) besides OutOfStock.
   std::optional<std::string> reallocate(const OrderLine& line, Instant now);
 
   // The parts `line` would take at `now`, in preference order: all of it from the first batch

@@ -43,6 +43,18 @@ TEST(Orders, ALineTakesOneBatchUnlessItMaySplit) {
   EXPECT_EQ(product.find_batch("b2")->available_quantity(start), 2);
 }
 
+TEST(Orders, APartOfASplitLineThatLosesItsBatchIsPlacedAgainBesideItsTwin) {
+  Product product = lamps_in({{"b1", 3}, {"b2", 3}, {"b3", 3}});
+  OrderLine line{"o1", "LAMP", 6};
+  place(product, line, true, std::nullopt);
+  product.take_events();
+  product.change_batch_quantity("b1", 0, start);
+  product.take_events();
+  EXPECT_EQ(product.reallocate(OrderLine{"o1", "LAMP", 3}, start), "b3");
+  EXPECT_EQ(product.find_batch("b2")->allocated_quantity(), 3);
+  EXPECT_EQ(product.find_batch("b3")->allocated_quantity(), 3);
+}
+
 TEST(Orders, APlanChangesNothing) {
   Product product = lamps_in({{"b1", 6}});
   auto version = product.version_number();
