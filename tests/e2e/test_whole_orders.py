@@ -205,3 +205,22 @@ def test_invalid_orders_are_refused_naming_the_field(server):
         r = place(server, body)
         assert r.status_code == 400, body
         assert message in r.json()["message"], (body, r.json())
+
+
+def test_a_confirmation_is_published_with_what_returned_to_stock(server_with_events):
+    server = server_with_events
+    sku, batch, orderid = random_sku(), random_batchref(), random_orderid()
+    stock(server, (batch, sku, 10, None))
+    subscription = redis_client().pubsub(ignore_subscribe_messages=True)
+    subscription.subscribe("hold_confirmed")
+    place(server, {"orderid": orderid, "lines": [{"sku": sku, "qty": 4}], "hold_seconds": 600})
+    r = requests.post(f"{server.url}/orders/{orderid}/confirm",
+                      json={"lines": [{"sku": sku, "qty": 3}]})
+    assert r.status_code == 200
+
+    def announced():
+        message = subscription.get_message(timeout=0.2)
+        return json.loads(message["data"]) if message else None
+
+    assert wait_for(announced) == {"orderid": orderid, "sku": sku, "qty": 3, "batchref": batch,
+                                   "released": 1}
