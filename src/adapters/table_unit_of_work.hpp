@@ -26,7 +26,8 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
                               service_layer::ProductRepository,
                               service_layer::ReadModelWriter,
                               service_layer::OutboxWriter,
-                              service_layer::AuditWriter {
+                              service_layer::AuditWriter,
+                              service_layer::ReplyRepository {
  public:
   explicit TableUnitOfWork(std::unique_ptr<Tables> tables) : tables_{std::move(tables)} {}
 
@@ -34,6 +35,7 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   service_layer::ReadModelWriter& read_model() override { return *this; }
   service_layer::OutboxWriter& outbox() override { return *this; }
   service_layer::AuditWriter& audit() override { return *this; }
+  service_layer::ReplyRepository& replies() override { return *this; }
 
   void begin_group() override;
   void accept() override;
@@ -93,6 +95,22 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
 
   void add(const domain::Event& event) override { outbox_events_.push_back(event); }
   void record(const domain::Event& event) override { audit_events_.push_back(event); }
+
+  // Replies are written at once, into the group's transaction: a reply's unit is handled and
+  // accepted or discarded before it is recorded.
+  std::vector<std::optional<service_layer::StoredReply>> find_replies(
+      const std::vector<const service_layer::IdempotencyKey*>& keys,
+      domain::Instant since) override {
+    return tables_->find_replies(keys, since);
+  }
+  void add_reply(const service_layer::IdempotencyKey& key,
+                 const service_layer::RecordedReply& reply, domain::Instant at,
+                 domain::Instant since) override {
+    tables_->store_reply(key, reply, at, since);
+  }
+  std::int64_t remove_replies_before(domain::Instant before, std::int64_t replies_max) override {
+    return tables_->delete_replies_before(before, replies_max);
+  }
 
  private:
   struct Cached {

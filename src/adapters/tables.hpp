@@ -10,6 +10,7 @@
 
 #include "domain/events.hpp"
 #include "domain/product.hpp"
+#include "service_layer/idempotency.hpp"
 #include "service_layer/identity.hpp"
 #include "service_layer/read_model.hpp"
 
@@ -62,6 +63,14 @@ class Tables {
   virtual void store_read_model_change(const ReadModelChange& change) = 0;
   virtual void store_in_outbox(const domain::Event& event) = 0;
   virtual void store_in_audit(const service_layer::Actor& actor, const domain::Event& event) = 0;
+
+  // As service_layer::ReplyRepository says.
+  virtual std::vector<std::optional<service_layer::StoredReply>> find_replies(
+      const std::vector<const service_layer::IdempotencyKey*>& keys, domain::Instant since) = 0;
+  virtual void store_reply(const service_layer::IdempotencyKey& key,
+                           const service_layer::RecordedReply& reply, domain::Instant at,
+                           domain::Instant since) = 0;
+  virtual std::int64_t delete_replies_before(domain::Instant before, std::int64_t replies_max) = 0;
 };
 
 }  // namespace allocation::adapters

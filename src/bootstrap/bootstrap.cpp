@@ -114,7 +114,8 @@ Service::Service(const ServiceSettings& settings) {
   read_model_ = std::move(storage.read_model);
   bus_ =
       std::make_unique<service_layer::MessageBus>(*uow_, service_layer::default_handlers(clock_));
-  committer_ = std::make_unique<service_layer::GroupCommitter>(*uow_, *bus_, settings.limits);
+  committer_ =
+      std::make_unique<service_layer::GroupCommitter>(*uow_, *bus_, clock_, settings.limits);
   sweeper_ =
       std::make_unique<service_layer::HoldSweeper>(*committer_, settings.hold_sweep_interval);
   DatabaseUrl url = parse_database_url(settings.database_url);

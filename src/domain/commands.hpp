@@ -48,14 +48,17 @@ struct Allocate {
   friend bool operator==(const Allocate&, const Allocate&) = default;
 };
 
+// With `expected_qty`, only if the batch's quantity is still that (compare and set).
 struct ChangeBatchQuantity {
   static constexpr std::string_view name = "ChangeBatchQuantity";
   std::string ref;
   std::int64_t qty = 0;
+  std::optional<std::int64_t> expected_qty;
   template <class Self, class Visitor>
   static void each_field(Self& self, Visitor&& visit) {
     visit("ref", self.ref);
     visit("qty", self.qty);
+    visit("expected_qty", self.expected_qty);
   }
   // The batch's product is known only once storage has found the batch.
   void add_skus(std::vector<std::string>& /*skus*/) const {}

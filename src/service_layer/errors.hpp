@@ -14,6 +14,8 @@ enum class ErrorKind {
   conflict,         // concurrent writers kept colliding; nothing was changed
   unavailable,      // storage failed; nothing was changed
   overloaded,       // too many commands waiting; nothing was changed
+  key_in_flight,    // a request with the same idempotency key is being handled
+  key_reused,       // the idempotency key was used for another request
 };
 
 // A command that could not be carried out. Nothing it did is kept.

@@ -24,15 +24,25 @@ std::vector<std::string> skus_named(const Submissions& group, std::size_t from) 
   return skus;
 }
 
+// Owner and key, apart: a key is printable ASCII.
+std::string in_flight_name(const IdempotencyKey& key) { return key.owner + '\0' + key.key; }
+
+// Refusals that a retry may not meet: not recorded, so that the retry is handled.
+bool retry_may_succeed(ErrorKind kind) {
+  return kind == ErrorKind::conflict || kind == ErrorKind::unavailable ||
+         kind == ErrorKind::overloaded;
+}
+
 double seconds(std::chrono::steady_clock::duration duration) {
   return std::chrono::duration<double>(duration).count();
 }
 
 }  // namespace
 
-GroupCommitter::GroupCommitter(UnitOfWork& uow, MessageBus& bus, Limits limits)
+GroupCommitter::GroupCommitter(UnitOfWork& uow, MessageBus& bus, const Clock& clock, Limits limits)
     : uow_{uow},
       bus_{bus},
+      clock_{clock},
       limits_{limits},
       acknowledger_{[this] {
         name_this_thread("acknowledger");
@@ -45,8 +55,9 @@ GroupCommitter::GroupCommitter(UnitOfWork& uow, MessageBus& bus, Limits limits)
 
 GroupCommitter::~GroupCommitter() { stop(); }
 
-void GroupCommitter::submit(domain::Command command, Completion done, Actor actor) {
-  auto submitted = Clock::now();
+void GroupCommitter::submit(domain::Command command, Completion done, Actor actor,
+                            std::optional<Idempotency> idempotency) {
+  auto submitted = Steady::now();
   Rejection rejection;
   {
     std::lock_guard lock{mutex_};
@@ -54,9 +65,12 @@ void GroupCommitter::submit(domain::Command command, Completion done, Actor acto
       rejection = {ErrorKind::unavailable, "storage cannot make changes durable"};
     } else if (stopping_ || queue_.size() >= limits_.queued_commands_max) {
       rejection = {ErrorKind::overloaded, "the service is busy or stopping; try again"};
+    } else if (idempotency && !keys_in_flight_.insert(in_flight_name(idempotency->key)).second) {
+      rejection = {ErrorKind::key_in_flight,
+                   "a request with this Idempotency-Key is still being handled; retry later"};
     } else {
-      queue_.push_back(
-          Submission{std::move(command), std::move(done), std::move(actor), submitted});
+      queue_.push_back(Submission{std::move(command), std::move(done), std::move(actor),
+                                  std::move(idempotency), submitted});
       if (queue_.size() == 1) wake_.notify_one();
       return;
     }
@@ -85,7 +99,7 @@ bool GroupCommitter::take_waiting(std::vector<Submission>& group, bool wait) {
   std::unique_lock lock{mutex_};
   if (wait) wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
   std::size_t taken = 0;
-  auto now = Clock::now();
+  auto now = Steady::now();
   while (!queue_.empty() && group.size() < limits_.group_commands_max) {
     queue_.front().taken = now;
     group.push_back(std::move(queue_.front()));
@@ -110,22 +124,71 @@ std::vector<Outcome> GroupCommitter::store(std::vector<Submission>& group) {
   std::vector<Outcome> outcomes;
   outcomes.reserve(group.size());
   uow_.begin_group();
+  auto now = clock_.now();
+  forget_old_replies(now);
   do {
-    uow_.products().expect(skus_named(group, outcomes.size()));
-    for (std::size_t i = outcomes.size(); i < group.size(); ++i) {
-      try {
-        outcomes.emplace_back(bus_.handle(group[i].command, group[i].actor));
-      } catch (const StorageUnavailable&) {
-        throw;
-      } catch (const ConcurrencyConflict&) {
-        throw;
-      } catch (const ServiceError& error) {
-        outcomes.emplace_back(Rejection{error.kind(), error.what()});
-      }
-    }
+    handle_from(group, outcomes.size(), outcomes, now);
   } while (take_waiting(group, false));
   uow_.store_group();
   return outcomes;
+}
+
+void GroupCommitter::handle_from(std::vector<Submission>& group, std::size_t from,
+                                 std::vector<Outcome>& outcomes, domain::Instant now) {
+  uow_.products().expect(skus_named(group, from));
+  std::vector<const IdempotencyKey*> keys;
+  for (std::size_t i = from; i < group.size(); ++i) {
+    if (group[i].idempotency) keys.push_back(&group[i].idempotency->key);
+  }
+  auto since = now - limits_.idempotency_retention;
+  auto recorded = keys.empty() ? std::vector<std::optional<StoredReply>>{}
+                               : uow_.replies().find_replies(keys, since);
+  auto next_recorded = recorded.begin();
+  for (std::size_t i = from; i < group.size(); ++i) {
+    const Submission& submission = group[i];
+    if (!submission.idempotency) {
+      outcomes.push_back(handle(submission));
+      continue;
+    }
+    const std::optional<StoredReply>& stored = *next_recorded++;
+    if (stored && stored->request_digest != submission.idempotency->key.request_digest) {
+      outcomes.emplace_back(Rejection{ErrorKind::key_reused,
+                                      "this Idempotency-Key was used for a different request"});
+    } else if (stored) {
+      outcomes.emplace_back(Replied{stored->reply, true});
+    } else {
+      auto outcome = handle(submission);
+      const auto* rejection = std::get_if<Rejection>(&outcome);
+      if (rejection != nullptr && retry_may_succeed(rejection->kind)) {
+        outcomes.push_back(std::move(outcome));
+        continue;
+      }
+      auto reply = submission.idempotency->reply_to(outcome);
+      uow_.replies().add_reply(submission.idempotency->key, reply, now, since);
+      outcomes.emplace_back(Replied{std::move(reply), false});
+    }
+  }
+}
+
+Outcome GroupCommitter::handle(const Submission& submission) {
+  try {
+    return bus_.handle(submission.command, submission.actor);
+  } catch (const StorageUnavailable&) {
+    throw;
+  } catch (const ConcurrencyConflict&) {
+    throw;
+  } catch (const ServiceError& error) {
+    return Rejection{error.kind(), error.what()};
+  }
+}
+
+void GroupCommitter::forget_old_replies(domain::Instant now) {
+  auto steady_now = Steady::now();
+  if (steady_now < next_prune_) return;
+  auto forgotten = uow_.replies().remove_replies_before(now - limits_.idempotency_retention,
+                                                        limits_.replies_pruned_max);
+  // Behind: prune again with the next group.
+  if (forgotten < limits_.replies_pruned_max) next_prune_ = steady_now + std::chrono::seconds{1};
 }
 
 void GroupCommitter::handle_group(std::vector<Submission> group) {
@@ -164,7 +227,7 @@ void GroupCommitter::handle_group(std::vector<Submission> group) {
       break;
     }
   }
-  auto now = Clock::now();
+  auto now = Steady::now();
   std::lock_guard lock{mutex_};
   if (stored) {
     ++statistics_.groups_committed;
@@ -190,7 +253,7 @@ void GroupCommitter::acknowledge() {
       groups.swap(stored_groups_);
     }
     bool durable = true;
-    auto sync_started = Clock::now();
+    auto sync_started = Steady::now();
     try {
       uow_.make_durable();
     } catch (const std::exception& error) {
@@ -201,7 +264,7 @@ void GroupCommitter::acknowledge() {
       durable = false;
     }
     {
-      auto now = Clock::now();
+      auto now = Steady::now();
       std::lock_guard lock{mutex_};
       ++statistics_.syncs;
       statistics_.sync_seconds.observe(seconds(now - sync_started));
@@ -210,6 +273,18 @@ void GroupCommitter::acknowledge() {
                                                group.submissions.size());
       }
       if (!durable) sync_failed_ = true;
+    }
+    {
+      // Before the outcomes are reported, so that a client retrying as soon as it has one
+      // is given the recorded reply.
+      std::lock_guard lock{mutex_};
+      for (const StoredGroup& group : groups) {
+        for (const Submission& submission : group.submissions) {
+          if (submission.idempotency) {
+            keys_in_flight_.erase(in_flight_name(submission.idempotency->key));
+          }
+        }
+      }
     }
     for (StoredGroup& group : groups) {
       for (std::size_t i = 0; i < group.submissions.size(); ++i) {

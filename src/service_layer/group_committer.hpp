@@ -11,13 +11,16 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
 #include "domain/commands.hpp"
+#include "service_layer/clock.hpp"
 #include "service_layer/errors.hpp"
 #include "service_layer/handlers.hpp"
 #include "service_layer/histogram.hpp"
+#include "service_layer/idempotency.hpp"
 #include "service_layer/message_bus.hpp"
 #include "service_layer/unit_of_work.hpp"
 
@@ -28,7 +31,24 @@ struct Rejection {
   std::string message;
 };
 
-using Outcome = std::variant<CommandResult, Rejection>;
+// The outcome of a keyed submission: its reply, recorded with its change, or recorded before
+// and given again.
+struct Replied {
+  RecordedReply reply;
+  bool replayed = false;
+};
+
+// Replied only for keyed submissions, which have no CommandResult.
+using Outcome = std::variant<CommandResult, Rejection, Replied>;
+
+// A submission that its client may repeat: its reply is recorded under its key, in the
+// transaction that stores its change (or its refusal by a handler), and a later submission
+// with the same key is given that reply instead of being handled.
+struct Idempotency {
+  IdempotencyKey key;
+  // The reply to the outcome of handling the command; called on the writer thread.
+  std::function<RecordedReply(const Outcome&)> reply_to;
+};
 
 // The single writer. Commands submitted from any thread wait in a bounded queue. The writer
 // thread takes every command that is waiting, handles each through the message bus inside
@@ -48,17 +68,24 @@ class GroupCommitter {
     // after a jittered pause that grows with each attempt.
     int conflict_attempts_max = 10;
     std::chrono::microseconds conflict_backoff{500};
+    // How long a keyed submission's reply is kept; older ones are pruned as groups go, at
+    // most replies_pruned_max per group.
+    std::chrono::seconds idempotency_retention{86400};
+    std::int64_t replies_pruned_max = 4096;
   };
 
-  GroupCommitter(UnitOfWork& uow, MessageBus& bus, Limits limits);
+  // `clock` tells the time replies are recorded at, and must outlive the committer.
+  GroupCommitter(UnitOfWork& uow, MessageBus& bus, const Clock& clock, Limits limits);
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
   ~GroupCommitter();
 
   // Thread-safe. `done` runs on a committer thread once the outcome is final (for a change,
-  // once it is durable). When the queue is full, the committer is stopping, or storage has
-  // failed to make changes durable, `done` runs at once with a rejection.
-  void submit(domain::Command command, Completion done, Actor actor = {});
+  // once it is durable). When the queue is full, the committer is stopping, storage has
+  // failed to make changes durable, or a submission with the same key is still waiting for
+  // its outcome, `done` runs at once with a rejection.
+  void submit(domain::Command command, Completion done, Actor actor = {},
+              std::optional<Idempotency> idempotency = std::nullopt);
 
   // Handles every command already submitted, then ends the writer thread.
   void stop();
@@ -88,20 +115,21 @@ class GroupCommitter {
   [[nodiscard]] Statistics statistics() const;
 
  private:
-  using Clock = std::chrono::steady_clock;
+  using Steady = std::chrono::steady_clock;
 
   struct Submission {
     domain::Command command;
     Completion done;
     Actor actor;
-    Clock::time_point submitted;
-    Clock::time_point taken{};
+    std::optional<Idempotency> idempotency;
+    Steady::time_point submitted;
+    Steady::time_point taken{};
   };
 
   struct StoredGroup {
     std::vector<Submission> submissions;
     std::vector<Outcome> outcomes;
-    Clock::time_point stored;
+    Steady::time_point stored;
   };
 
   void write();
@@ -111,17 +139,26 @@ class GroupCommitter {
   void handle_group(std::vector<Submission> group);
   // Handles the group's commands in one transaction and stores it; throws what storage threw.
   std::vector<Outcome> store(std::vector<Submission>& group);
+  // Handles the submissions from `from` on, giving keyed ones their recorded replies.
+  void handle_from(std::vector<Submission>& group, std::size_t from, std::vector<Outcome>& outcomes,
+                   domain::Instant now);
+  Outcome handle(const Submission& submission);
+  void forget_old_replies(domain::Instant now);
   void acknowledge();
 
   UnitOfWork& uow_;
   MessageBus& bus_;
+  const Clock& clock_;
   Limits limits_;
+  Steady::time_point next_prune_{};  // writer thread only
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Submission> queue_;
   std::condition_variable stored_;
   std::vector<StoredGroup> stored_groups_;
+  // Owner and key of each keyed submission waiting for its outcome.
+  std::unordered_set<std::string> keys_in_flight_;
   bool stopping_ = false;
   bool writer_done_ = false;
   bool sync_failed_ = false;

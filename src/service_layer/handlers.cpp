@@ -23,7 +23,9 @@ CommandResult allocate(const commands::Allocate& command, UnitOfWork& uow, Insta
   if (product == nullptr) throw InvalidSku{command.sku};
   auto batchref = product->allocate(OrderLine{command.orderid, command.sku, command.qty}, now);
   uow.accept();
-  return {std::move(batchref), {}};
+  CommandResult result;
+  result.allocated_batchref = std::move(batchref);
+  return result;
 }
 
 Product& product_of_batch(const std::string& reference, UnitOfWork& uow) {
@@ -35,9 +37,16 @@ Product& product_of_batch(const std::string& reference, UnitOfWork& uow) {
 
 CommandResult change_batch_quantity(const commands::ChangeBatchQuantity& command, UnitOfWork& uow,
                                     Instant now) {
-  product_of_batch(command.ref, uow).change_batch_quantity(command.ref, command.qty, now);
+  Product& product = product_of_batch(command.ref, uow);
+  CommandResult result;
+  auto current = product.find_batch(command.ref)->purchased_quantity();
+  if (command.expected_qty && *command.expected_qty != current) {
+    result.current_qty = current;
+  } else {
+    product.change_batch_quantity(command.ref, command.qty, now);
+  }
   uow.accept();
-  return {};
+  return result;
 }
 
 CommandResult change_batch_eta(const commands::ChangeBatchEta& command, UnitOfWork& uow) {

@@ -29,8 +29,6 @@ struct OrderPlacement {
   bool already_placed = false;
   // Not empty: the order was refused, nothing changed.
   std::vector<Shortfall> unavailable;
-  // For a dry run, the parts that would be placed, in the order's SKU order.
-  std::vector<OrderLineView> lines;
   std::optional<domain::Instant> expires_at;
   friend bool operator==(const OrderPlacement&, const OrderPlacement&) = default;
 };
@@ -40,6 +38,20 @@ struct CommandResult {
   std::optional<std::string> allocated_batchref;
   // For a PlaceOrder command; empty for other commands.
   OrderPlacement placement;
+  // For a ChangeBatchQuantity command refused because the batch's quantity was not the one
+  // expected: the quantity it has. Nothing changed.
+  std::optional<std::int64_t> current_qty;
+  // For an order command: the order's lines as the command left them (for a dry run, as it
+  // would leave them), as the read model shows them.
+  std::vector<OrderLineView> order;
+  // Set by a handler whose order's lines are known only once the events it raised are
+  // handled (the read model has them then): the message bus reads them into `order`.
+  struct OrderToRead {
+    std::string orderid;
+    domain::Instant at;
+    friend bool operator==(const OrderToRead&, const OrderToRead&) = default;
+  };
+  std::optional<OrderToRead> order_to_read;
   friend bool operator==(const CommandResult&, const CommandResult&) = default;
 };
 

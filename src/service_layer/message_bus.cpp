@@ -52,6 +52,9 @@ CommandResult MessageBus::handle(const domain::Command& command, const Actor& ac
     handle_event(event);
     for (auto& raised : uow_.collect_new_events()) queue.push_back(std::move(raised));
   }
+  if (auto order = std::exchange(result.order_to_read, std::nullopt)) {
+    result.order = uow_.products().lines_of_order(order->orderid, order->at);
+  }
   return result;
 }
 

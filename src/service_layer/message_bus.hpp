@@ -13,7 +13,8 @@ namespace allocation::service_layer {
 // Dispatches a command to its one handler, then every event raised on the way to each of
 // the event's handlers, in the order they were raised. A command's failure reaches the
 // caller; an event handler's failure is logged and counted and fails nothing else, except
-// StorageUnavailable and ConcurrencyConflict, which concern the whole group.
+// StorageUnavailable and ConcurrencyConflict, which concern the whole group. Last, it reads
+// the order that a command's result asks for (CommandResult::order_to_read).
 class MessageBus {
  public:
   MessageBus(UnitOfWork& uow, Handlers handlers);

@@ -69,6 +69,13 @@ std::optional<std::string> eta_of(const Product& product, const std::string& bat
   return batch->eta()->iso();
 }
 
+// The order's lines, read once the events of its change are handled.
+CommandResult order_read_at(const std::string& orderid, Instant now) {
+  CommandResult result;
+  result.order_to_read = CommandResult::OrderToRead{orderid, now};
+  return result;
+}
+
 }  // namespace
 
 CommandResult place_order(const commands::PlaceOrder& command, UnitOfWork& uow, Instant now) {
@@ -80,7 +87,10 @@ CommandResult place_order(const commands::PlaceOrder& command, UnitOfWork& uow, 
     }
     placement.already_placed = true;
     uow.accept();
-    return {std::nullopt, std::move(placement)};
+    CommandResult result;
+    result.placement = std::move(placement);
+    result.order = std::move(existing);
+    return result;
   }
   std::vector<Product*> products;
   for (const auto& line : wanted) {
@@ -97,26 +107,28 @@ CommandResult place_order(const commands::PlaceOrder& command, UnitOfWork& uow, 
           {wanted[i].sku, wanted[i].qty, products[i]->obtainable(wanted[i].split, now)});
     }
   }
+  std::vector<OrderLineView> order;
   if (placement.unavailable.empty()) {
     if (command.hold_seconds) {
       placement.expires_at = now + std::chrono::seconds{*command.hold_seconds};
     }
     for (std::size_t i = 0; i < wanted.size(); ++i) {
+      for (const Part& part : plans[i]) {
+        order.push_back(OrderLineView{
+            wanted[i].sku, part.qty, part.batchref, eta_of(*products[i], part.batchref),
+            placement.expires_at ? "held" : "allocated", placement.expires_at});
+      }
       if (!command.dry_run) {
         products[i]->place(OrderLine{command.orderid, wanted[i].sku, wanted[i].qty}, plans[i],
                            placement.expires_at, now);
-        continue;
-      }
-      for (Part& part : plans[i]) {
-        auto eta = eta_of(*products[i], part.batchref);
-        placement.lines.push_back(
-            OrderLineView{wanted[i].sku, part.qty, std::move(part.batchref), std::move(eta),
-                          placement.expires_at ? "held" : "allocated", placement.expires_at});
       }
     }
   }
   uow.accept();
-  return {std::nullopt, std::move(placement)};
+  CommandResult result;
+  result.placement = std::move(placement);
+  result.order = std::move(order);
+  return result;
 }
 
 // The held quantity of each SKU comes from its product; the read model says which SKUs the
@@ -158,7 +170,7 @@ CommandResult confirm_order(const commands::ConfirmOrder& command, UnitOfWork& u
   for (const auto& [sku, product] : held)
     product->confirm_holds(command.orderid, kept.at(sku), now);
   uow.accept();
-  return {};
+  return order_read_at(command.orderid, now);
 }
 
 CommandResult cancel_order(const commands::CancelOrder& command, UnitOfWork& uow, Instant now) {
@@ -166,7 +178,7 @@ CommandResult cancel_order(const commands::CancelOrder& command, UnitOfWork& uow
     product->cancel_order(command.orderid, now);
   }
   uow.accept();
-  return {};
+  return order_read_at(command.orderid, now);
 }
 
 CommandResult ship_order(const commands::ShipOrder& command, UnitOfWork& uow, Instant now) {
@@ -183,7 +195,7 @@ CommandResult ship_order(const commands::ShipOrder& command, UnitOfWork& uow, In
   }
   for (Product* product : products) product->ship_order(command.orderid);
   uow.accept();
-  return {};
+  return order_read_at(command.orderid, now);
 }
 
 CommandResult release_expired_holds(const commands::ReleaseExpiredHolds& command, UnitOfWork& uow,

@@ -9,6 +9,7 @@
 
 #include "domain/events.hpp"
 #include "domain/product.hpp"
+#include "service_layer/idempotency.hpp"
 #include "service_layer/identity.hpp"
 #include "service_layer/read_model.hpp"
 
@@ -83,6 +84,7 @@ class UnitOfWork {
   virtual ReadModelWriter& read_model() = 0;
   virtual OutboxWriter& outbox() = 0;
   virtual AuditWriter& audit() = 0;
+  virtual ReplyRepository& replies() = 0;
 
   // The actor of the commands handled from now on.
   void act_for(Actor actor) { actor_ = std::move(actor); }

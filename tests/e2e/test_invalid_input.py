@@ -132,3 +132,67 @@ def test_a_half_sent_request_does_not_stop_others(server):
         s.sendall(b"POST /allocate HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
         assert requests.get(f"{server.url}/healthz", timeout=2).status_code == 200
 
+
+
+# Every POST route, with a body it takes: each must refuse a key given twice and a field it
+# does not know, naming the key.
+POST_ROUTES = [
+    ("/add_batch", '{"ref": "R", "sku": "S", "qty": 1, "eta": null'),
+    ("/allocate", '{"orderid": "O", "sku": "S", "qty": 1'),
+    ("/change_batch_quantity", '{"ref": "R", "qty": 1'),
+    ("/change_batch_eta", '{"ref": "R", "eta": null'),
+    ("/orders", '{"orderid": "O", "lines": [{"sku": "S", "qty": 1}]'),
+    ("/orders/O/confirm", '{"lines": [{"sku": "S", "qty": 1}]'),
+    ("/orders/O/cancel", '{"skus": ["S"]'),
+    ("/orders/O/ship", '{"skus": ["S"]'),
+]
+
+
+@pytest.mark.parametrize("path,body", POST_ROUTES)
+def test_a_key_given_twice_is_refused_on_every_route(server, path, body):
+    first_key = body.split('"')[1]
+    twice = body + f', "{first_key}": "again"}}'
+    r = requests.post(f"{server.url}{path}", data=twice, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert r.json() == {"message": f"request body has the key '{first_key}' more than once"}
+
+
+@pytest.mark.parametrize("path,body", POST_ROUTES)
+def test_an_unknown_field_is_refused_on_every_route(server, path, body):
+    r = requests.post(f"{server.url}{path}", data=body + ', "ttl": 900}',
+                      headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert r.json() == {"message": "unknown field 'ttl'"}
+
+
+def test_a_duplicate_quantity_never_allocates_the_last_one(stocked):
+    server, sku, batch = stocked
+    r = requests.post(f"{server.url}/allocate", data=f'{{"orderid": "o1", "sku": "{sku}", "qty": 1, "qty": 1000}}')
+    assert r.status_code == 400
+    assert_nothing_changed(server, sku, batch)
+
+
+def test_a_body_that_is_not_utf8_says_so(stocked):
+    server, sku, batch = stocked
+    body = b'{"orderid": "caf\xe9", "sku": "' + sku.encode() + b'", "qty": 1}'
+    r = requests.post(f"{server.url}/allocate", data=body)
+    assert r.status_code == 400
+    assert r.json() == {"message": "request body is not valid UTF-8 (at byte 16)"}
+    assert_nothing_changed(server, sku, batch)
+
+
+def test_expect_100_continue_is_answered_before_the_body_is_sent(stocked):
+    server, sku, _ = stocked
+    body = f'{{"orderid": "o1", "sku": "{sku}", "qty": 1}}'.encode()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+        connection.sendall(b"POST /allocate HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                           b"Expect: 100-continue\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+        interim = connection.recv(4096)
+        assert interim.startswith(b"HTTP/1.1 100 Continue\r\n")
+        connection.sendall(body)
+        final = b""
+        while b"\r\n\r\nOK" not in final:
+            chunk = connection.recv(4096)
+            assert chunk, final
+            final += chunk
+    assert final.startswith(b"HTTP/1.1 202 Accepted\r\n")

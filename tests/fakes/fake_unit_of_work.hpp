@@ -20,6 +20,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
                              service_layer::ReadModelWriter,
                              service_layer::OutboxWriter,
                              service_layer::AuditWriter,
+                             service_layer::ReplyRepository,
                              public service_layer::ReadModelReader {
  public:
   struct LineState {
@@ -39,12 +40,17 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     std::vector<std::pair<service_layer::Actor, domain::Event>> audit;
     // As the engines' order_line_states: lines not allocated, held ones included.
     std::vector<LineState> line_states;
+    // By owner and key: the reply and when it was recorded.
+    std::map<std::pair<std::string, std::string>,
+             std::pair<service_layer::StoredReply, domain::Instant>>
+        replies;
   };
 
   service_layer::ProductRepository& products() override { return *this; }
   service_layer::ReadModelWriter& read_model() override { return *this; }
   service_layer::OutboxWriter& outbox() override { return *this; }
   service_layer::AuditWriter& audit() override { return *this; }
+  service_layer::ReplyRepository& replies() override { return *this; }
 
   void begin_group() override { accepted_ = durable_ = working_; }
   void accept() override {
@@ -154,6 +160,38 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
 
   void add(const domain::Event& event) override { working_.outbox.push_back(event); }
   void record(const domain::Event& event) override { working_.audit.emplace_back(actor(), event); }
+
+  std::vector<std::optional<service_layer::StoredReply>> find_replies(
+      const std::vector<const service_layer::IdempotencyKey*>& keys,
+      domain::Instant since) override {
+    std::vector<std::optional<service_layer::StoredReply>> found;
+    for (const auto* key : keys) {
+      auto stored = working_.replies.find({key->owner, key->key});
+      found.emplace_back();
+      if (stored != working_.replies.end() && stored->second.second >= since) {
+        found.back() = stored->second.first;
+      }
+    }
+    return found;
+  }
+  // Into the group, as the engines write it: a unit discarded later keeps it.
+  void add_reply(const service_layer::IdempotencyKey& key,
+                 const service_layer::RecordedReply& reply, domain::Instant at,
+                 domain::Instant /*since*/) override {
+    for (State* state : {&working_, &accepted_}) {
+      state->replies[{key.owner, key.key}] = {{key.request_digest, reply}, at};
+    }
+  }
+  std::int64_t remove_replies_before(domain::Instant before, std::int64_t replies_max) override {
+    std::int64_t removed = 0;
+    for (State* state : {&working_, &accepted_}) {
+      removed =
+          std::erase_if(state->replies, [&, count = std::int64_t{0}](const auto& entry) mutable {
+            return entry.second.second < before && count++ < replies_max;
+          });
+    }
+    return removed;
+  }
 
   std::vector<service_layer::AllocationView> allocations_for_order(
       std::string_view orderid) override {

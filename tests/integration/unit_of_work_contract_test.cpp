@@ -86,7 +86,7 @@ TEST_P(UnitOfWorkContract, CancelledAndUnallocatedLinesStayOnTheirOrderAndLeaveT
     writer.handle(commands::Allocate{"o1", "RUG", 5});
     writer.handle(commands::Allocate{"o2", "LAMP", 3});
     writer.handle(commands::CancelOrder{"o1", {"LAMP"}});
-    writer.handle(commands::ChangeBatchQuantity{"rugs", 2});
+    writer.handle(commands::ChangeBatchQuantity{"rugs", 2, std::nullopt});
     writer.uow().make_durable();
     EXPECT_EQ(writer.read_model().order_lines("o1", now),
               (std::vector<OrderLineView>{
@@ -240,7 +240,7 @@ TEST_P(UnitOfWorkContract, AQuantityChangeIsStoredWithItsReallocations) {
     writer.handle(commands::CreateBatch{"ship", "RUG", 10, Date::parse_iso("2030-01-01")});
     writer.handle(commands::Allocate{"o1", "RUG", 6});
     writer.handle(commands::Allocate{"o2", "RUG", 4});
-    writer.handle(commands::ChangeBatchQuantity{"stock", 7});
+    writer.handle(commands::ChangeBatchQuantity{"stock", 7, std::nullopt});
   }
   Writer reopened{database->url()};
   EXPECT_EQ(reopened.read_model().allocations_for_order("o2"),
@@ -368,7 +368,7 @@ TEST_P(UnitOfWorkContract, ConcurrentWritersOnOneProductNeverOversellOrLoseAnUpd
       auto storage = bootstrap::open_storage(database->url());
       const testing::SettableClock clock;
       MessageBus bus{*storage.unit_of_work, default_handlers(clock)};
-      GroupCommitter committer{*storage.unit_of_work, bus, {}};
+      GroupCommitter committer{*storage.unit_of_work, bus, clock, {}};
       std::vector<std::future<Outcome>> outcomes;
       for (int i = 0; i < lines_per_writer; ++i) {
         auto promise = std::make_shared<std::promise<Outcome>>();

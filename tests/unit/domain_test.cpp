@@ -296,11 +296,11 @@ TEST(Messages, PrintTheWayAReaderExpects) {
   std::ostringstream text;
   text << Event{events::Allocated{"o1", "LAMP", 3, "b1"}} << "; "
        << Command{commands::CreateBatch{"b1", "LAMP", 10, today}} << "; "
-       << Command{commands::ChangeBatchQuantity{"b1", 5}};
+       << Command{commands::ChangeBatchQuantity{"b1", 5, std::nullopt}};
   EXPECT_EQ(text.str(),
             "Allocated(orderid=o1, sku=LAMP, qty=3, batchref=b1); "
             "CreateBatch(ref=b1, sku=LAMP, qty=10, eta=2026-11-23); "
-            "ChangeBatchQuantity(ref=b1, qty=5)");
+            "ChangeBatchQuantity(ref=b1, qty=5, expected_qty=null)");
 }
 
 }  // namespace

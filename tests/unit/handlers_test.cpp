@@ -102,7 +102,7 @@ TEST_F(HandlersTest, OutOfStockGoesToTheOutboxAndAllocatesNothing) {
 }
 
 TEST_F(HandlersTest, ChangingQuantityOfAnUnknownBatchIsRejected) {
-  EXPECT_THROW(handle(commands::ChangeBatchQuantity{"nope", 10}), UnknownBatch);
+  EXPECT_THROW(handle(commands::ChangeBatchQuantity{"nope", 10, std::nullopt}), UnknownBatch);
 }
 
 TEST_F(HandlersTest, AnArrivedShipmentIsShownInTheWarehouseAnnouncedAndAudited) {
@@ -126,7 +126,7 @@ TEST_F(HandlersTest, ShrinkingABatchReallocatesItsLinesElsewhere) {
   handle(commands::CreateBatch{"shipment", "INDIFFERENT-TABLE", 50, tomorrow});
   handle(commands::Allocate{"o1", "INDIFFERENT-TABLE", 20});
   handle(commands::Allocate{"o2", "INDIFFERENT-TABLE", 20});
-  handle(commands::ChangeBatchQuantity{"in-stock", 25});
+  handle(commands::ChangeBatchQuantity{"in-stock", 25, std::nullopt});
   EXPECT_EQ(uow.allocations_for_order("o1"),
             (std::vector<AllocationView>{{"INDIFFERENT-TABLE", "in-stock"}}));
   EXPECT_EQ(uow.allocations_for_order("o2"),
@@ -141,7 +141,7 @@ TEST_F(HandlersTest, ShrinkingABatchReallocatesItsLinesElsewhere) {
 TEST_F(HandlersTest, ALineShrunkOutOfItsBatchWithNowhereToGoStaysOnItsOrderUnallocated) {
   handle(commands::CreateBatch{"only", "RUG", 10, std::nullopt});
   handle(commands::Allocate{"o1", "RUG", 10});
-  handle(commands::ChangeBatchQuantity{"only", 5});
+  handle(commands::ChangeBatchQuantity{"only", 5, std::nullopt});
   EXPECT_TRUE(uow.allocations_for_order("o1").empty());
   EXPECT_EQ(uow.order_lines("o1", clock.now()),
             (std::vector<OrderLineView>{
@@ -245,7 +245,7 @@ TEST_F(HandlersTest, EveryChangeOfStockIsAuditedWithTheActorOfItsCommand) {
   handle(commands::CreateBatch{"shipment", "TABLE", 10, tomorrow}, ops);
   handle(commands::Allocate{"o1", "TABLE", 6}, shop);
   handle(commands::Allocate{"o2", "TABLE", 20}, shop);
-  handle(commands::ChangeBatchQuantity{"in-stock", 5}, resize);
+  handle(commands::ChangeBatchQuantity{"in-stock", 5, std::nullopt}, resize);
   using Entry = std::pair<Actor, Event>;
   EXPECT_EQ(uow.durable().audit,
             (std::vector<Entry>{
@@ -282,7 +282,7 @@ TEST_F(HandlersTest, AFailingEventHandlerIsCountedAndDoesNotFailTheCommand) {
 TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
   FakeUnitOfWork uow;
   MessageBus bus{uow, default_handlers(fixed_clock)};
-  GroupCommitter committer{uow, bus, {}};
+  GroupCommitter committer{uow, bus, fixed_clock, {}};
   auto submit = [&](Command command) {
     auto promise = std::make_shared<std::promise<Outcome>>();
     auto future = promise->get_future();
@@ -307,7 +307,7 @@ TEST(GroupCommitter, ReportsEachOutcomeAfterTheGroupIsDurable) {
 TEST(GroupCommitter, TellsWhereEachCommandsTimeWent) {
   FakeUnitOfWork uow;
   MessageBus bus{uow, default_handlers(fixed_clock)};
-  GroupCommitter committer{uow, bus, {}};
+  GroupCommitter committer{uow, bus, fixed_clock, {}};
   std::promise<void> last_done;
   committer.submit(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt}, [](const Outcome&) {});
   committer.submit(commands::Allocate{"o1", "LAMP", 4}, [](const Outcome&) {});
@@ -328,7 +328,7 @@ TEST(GroupCommitter, TellsWhereEachCommandsTimeWent) {
 TEST(GroupCommitter, ReportsAnOutcomeOnlyAfterASyncMadeItDurable) {
   FakeUnitOfWork uow;
   MessageBus bus{uow, default_handlers(fixed_clock)};
-  GroupCommitter committer{uow, bus, {}};
+  GroupCommitter committer{uow, bus, fixed_clock, {}};
   std::promise<int> syncs_seen;
   committer.submit(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt},
                    [&](const Outcome&) { syncs_seen.set_value(uow.syncs.load()); });
@@ -346,7 +346,7 @@ TEST(GroupCommitter, AGroupThatCollidesWithAnotherWriterIsHandledAgainOnFreshSta
     if (++attempts == 1) throw ConcurrencyConflict{"LAMP"};
   });
   MessageBus bus{uow, std::move(handlers)};
-  GroupCommitter committer{uow, bus, {}};
+  GroupCommitter committer{uow, bus, fixed_clock, {}};
   std::promise<Outcome> created;
   std::promise<Outcome> allocated;
   committer.submit(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt},
@@ -365,7 +365,7 @@ TEST(GroupCommitter, AGroupThatCollidesWithAnotherWriterIsHandledAgainOnFreshSta
 TEST(GroupCommitter, RejectsWhatArrivesAfterStop) {
   FakeUnitOfWork uow;
   MessageBus bus{uow, default_handlers(fixed_clock)};
-  GroupCommitter committer{uow, bus, {}};
+  GroupCommitter committer{uow, bus, fixed_clock, {}};
   committer.stop();
   std::optional<Outcome> outcome;
   committer.submit(commands::Allocate{"o1", "LAMP", 1}, [&](Outcome o) { outcome = o; });

@@ -58,12 +58,27 @@ TEST_F(OrderHandlersTest, TheSameOrderAgainChangesNothingAndAnotherWithItsIdIsRe
   EXPECT_THROW(place("o1", {{"LAMP", 4, false}}), OrderRefused);
 }
 
+TEST_F(OrderHandlersTest, EachOrderCommandSaysWhatTheOrderIsOnceItIsDone) {
+  auto placed = handle(commands::PlaceOrder{"o1", {{"LAMP", 3, false}}, 60, false});
+  EXPECT_EQ(placed.order, uow.order_lines("o1", clock.now()));
+  EXPECT_EQ(handle(commands::PlaceOrder{"o1", {{"LAMP", 3, false}}, 60, false}).order,
+            placed.order);
+  auto confirmed = handle(commands::ConfirmOrder{"o1", {}});
+  ASSERT_EQ(confirmed.order.size(), 1U);
+  EXPECT_EQ(confirmed.order[0].state, "allocated");
+  auto cancelled = handle(commands::CancelOrder{"o1", {}});
+  ASSERT_EQ(cancelled.order.size(), 1U);
+  EXPECT_EQ(cancelled.order[0].state, "cancelled");
+  EXPECT_EQ(cancelled.order, uow.order_lines("o1", clock.now()));
+  EXPECT_FALSE(cancelled.order_to_read);
+}
+
 TEST_F(OrderHandlersTest, ADryRunSaysWhatWouldHappenAndStoresNothing) {
-  auto placement = place("o1", {{"LAMP", 3, false}}, 60, true);
-  ASSERT_EQ(placement.lines.size(), 1U);
-  EXPECT_EQ(placement.lines[0].batchref, "lamps");
-  EXPECT_EQ(placement.lines[0].state, "held");
-  EXPECT_EQ(placement.expires_at, clock.now() + seconds{60});
+  auto result = handle(commands::PlaceOrder{"o1", {{"LAMP", 3, false}}, 60, true});
+  ASSERT_EQ(result.order.size(), 1U);
+  EXPECT_EQ(result.order[0].batchref, "lamps");
+  EXPECT_EQ(result.order[0].state, "held");
+  EXPECT_EQ(result.placement.expires_at, clock.now() + seconds{60});
   EXPECT_TRUE(uow.order_lines("o1", clock.now()).empty());
   EXPECT_TRUE(uow.durable().outbox.empty());
   EXPECT_EQ(uow.batches_for_sku("LAMP", clock.now())[0].held_quantity, 0);

@@ -44,7 +44,7 @@ TEST(RequestDecoding, QuantityMustBeAPositiveIntegerThatFits32Bits) {
 TEST(RequestDecoding, ChangeOfQuantityMayBeZero) {
   EXPECT_EQ(std::get<commands::ChangeBatchQuantity>(
                 decode_change_batch_quantity(R"({"ref":"b","qty":0})")),
-            (commands::ChangeBatchQuantity{"b", 0}));
+            (commands::ChangeBatchQuantity{"b", 0, std::nullopt}));
   EXPECT_EQ(problem(decode_change_batch_quantity(R"({"ref":"b","qty":-1})")),
             "field 'qty' must be a non-negative integer of at most 2147483647");
 }
@@ -98,14 +98,59 @@ TEST(RequestDecoding, RequestIdsAreShortAndSafeInLogs) {
 TEST(RequestDecoding, CountsEveryNestedValueAgainstTheElementLimit) {
   InputLimits limits;
   limits.json_elements_max = 8;
-  EXPECT_TRUE(std::holds_alternative<commands::Allocate>(
-      decode_allocate(R"({"orderid":"o","sku":"s","qty":1,"x":[1,2,3]})", limits)));
-  EXPECT_EQ(problem(decode_allocate(R"({"orderid":"o","sku":"s","qty":1,"x":[1,[2,3]]})", limits)),
+  EXPECT_TRUE(std::holds_alternative<commands::PlaceOrder>(
+      decode_place_order(R"({"orderid":"o","lines":[{"sku":"s","qty":1}]})", limits)));
+  EXPECT_EQ(problem(decode_place_order(
+                R"({"orderid":"o","lines":[{"sku":"s","qty":1},{"sku":"t","qty":1}]})", limits)),
             "request body has more than 8 JSON values");
-  std::string wide = R"({"orderid":"o","sku":"s","qty":1,"x":[)";
-  for (int i = 0; i < 10000; ++i) wide += "0,";
-  wide += "0]}";
-  EXPECT_EQ(problem(decode_allocate(wide)), "request body has more than 512 JSON values");
+  std::string wide = R"({"orderid":"o","lines":[)";
+  for (int i = 0; i < 200; ++i) wide += R"({"sku":"s","qty":1},)";
+  wide += R"({"sku":"s","qty":1}]})";
+  EXPECT_EQ(problem(decode_place_order(wide)), "request body has more than 512 JSON values");
+}
+
+TEST(RequestDecoding, AKeyTwiceInAnObjectIsRefusedByName) {
+  EXPECT_EQ(problem(decode_allocate(R"({"orderid":"o","sku":"s","qty":1,"qty":1000})")),
+            "request body has the key 'qty' more than once");
+  EXPECT_EQ(
+      problem(decode_place_order(R"({"orderid":"o","lines":[{"sku":"s","qty":1,"sku":"t"}]})")),
+      "request body has the key 'sku' more than once");
+  // The same key in different objects is no duplicate.
+  EXPECT_TRUE(std::holds_alternative<commands::PlaceOrder>(
+      decode_place_order(R"({"orderid":"o","lines":[{"sku":"s","qty":1},{"sku":"t","qty":2}]})")));
+}
+
+TEST(RequestDecoding, AnUnknownFieldIsRefusedByNameBeforeAnyOtherProblem) {
+  EXPECT_EQ(problem(decode_allocate(R"({"orderid":"o","sku":"s","qty":1,"ttl":900})")),
+            "unknown field 'ttl'");
+  EXPECT_EQ(problem(decode_allocate(R"({"orderid":"o","sku":"s","qtty":1})")),
+            "unknown field 'qtty'");
+  EXPECT_EQ(
+      problem(decode_place_order(R"({"orderid":"o","lines":[{"sku":"s","qty":1,"splitt":true}]})")),
+      "unknown field 'splitt' in lines[0]");
+  EXPECT_EQ(problem(decode_cancel_order("o1", R"({"sku":["s"]})")), "unknown field 'sku'");
+  EXPECT_EQ(problem(decode_change_batch_quantity_message(R"({"batchref":"b","qty":1,"ref":"b"})")),
+            "unknown field 'ref'");
+}
+
+TEST(RequestDecoding, ABodyThatIsNotUtf8SaysSo) {
+  EXPECT_EQ(problem(decode_allocate("{\"orderid\":\"o\xff\",\"sku\":\"s\",\"qty\":1}")),
+            "request body is not valid UTF-8 (at byte 13)");
+  // Overlong forms and surrogates are not UTF-8 either.
+  EXPECT_TRUE(problem(decode_allocate("{\"orderid\":\"\xc0\xaf\"}"))
+                  .starts_with("request body is not valid UTF-8"));
+  EXPECT_TRUE(problem(decode_allocate("{\"orderid\":\"\xed\xa0\x80\"}"))
+                  .starts_with("request body is not valid UTF-8"));
+  EXPECT_TRUE(std::holds_alternative<commands::Allocate>(decode_allocate(
+      "{\"orderid\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xa6\",\"sku\":\"s\",\"qty\":1}")));
+}
+
+TEST(RequestDecoding, AChangeOfQuantityMayExpectTheQuantityItReplaces) {
+  auto decoded = decode_change_batch_quantity(R"({"ref":"b","qty":5,"expected_qty":7})");
+  EXPECT_EQ(std::get<commands::ChangeBatchQuantity>(decoded),
+            (commands::ChangeBatchQuantity{"b", 5, 7}));
+  EXPECT_EQ(problem(decode_change_batch_quantity(R"({"ref":"b","qty":5,"expected_qty":-1})")),
+            "field 'expected_qty' must be an integer from 0 to 2147483647");
 }
 
 TEST(RequestDecoding, RejectsWhatIsNotAJsonObject) {

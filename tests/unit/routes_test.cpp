@@ -44,11 +44,13 @@ class RoutesTest : public ::testing::Test {
   }
 
   // The response to `method target` with `body`, as `token` (none: no Authorization).
+  // With `key`, as Idempotency-Key.
   Response request(std::string_view method, std::string_view target, std::string_view body = "",
-                   std::string_view token = "admin-token") {
+                   std::string_view token = "admin-token",
+                   std::optional<std::string_view> key = std::nullopt) {
     std::string authorization = token.empty() ? "" : "Bearer " + std::string{token};
     std::promise<Response> responded;
-    handler.handle(HttpRequest{method, target, authorization, std::nullopt, body},
+    handler.handle(HttpRequest{method, target, authorization, std::nullopt, key, body},
                    [&](Response response) { responded.set_value(std::move(response)); });
     return responded.get_future().get();
   }
@@ -56,7 +58,7 @@ class RoutesTest : public ::testing::Test {
   testing::SettableClock clock;
   testing::FakeUnitOfWork uow;
   service_layer::MessageBus bus{uow, service_layer::default_handlers(clock)};
-  service_layer::GroupCommitter committer{uow, bus, {}};
+  service_layer::GroupCommitter committer{uow, bus, clock, {}};
   FakeAuthenticator authenticator;
   RequestHandler handler{api_routes(ports()), Access{&authenticator, 1000}, {}};
 };
@@ -231,6 +233,110 @@ TEST_F(RoutesTest, HealthAndMetricsAnswerFromMemory) {
   Response metrics = request("GET", "/metrics");
   EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_EQ(metrics.body, "allocation_up 1\n");
+}
+
+TEST_F(RoutesTest, AKeyedRequestSentAgainIsGivenTheSameReplyAndChangesNothing) {
+  const char* batch = R"({"ref":"b1","sku":"LAMP","qty":10,"eta":null})";
+  Response first = request("POST", "/add_batch", batch, "admin-token", "k-1");
+  EXPECT_EQ(first.status, Status::created);
+  EXPECT_TRUE(first.header("Idempotent-Replayed").empty());
+  auto audited = uow.durable().audit.size();
+  // The same body by value: keys in another order, other spaces.
+  Response again =
+      request("POST", "/add_batch", R"({ "eta": null, "qty": 10, "sku": "LAMP", "ref": "b1" })",
+              "admin-token", "k-1");
+  EXPECT_EQ(again.status, Status::created);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.content_type, first.content_type);
+  EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(uow.durable().audit.size(), audited);
+  // Without the key it is a new request, refused as before.
+  EXPECT_EQ(request("POST", "/add_batch", batch).status, Status::conflict);
+}
+
+TEST_F(RoutesTest, AKeyUsedForAnotherRequestIsUnprocessable) {
+  request("POST", "/add_batch", R"({"ref":"b1","sku":"LAMP","qty":10,"eta":null})");
+  request("POST", "/allocate", R"({"orderid":"o1","sku":"LAMP","qty":1})", "allocator-token", "k");
+  Response other = request("POST", "/allocate", R"({"orderid":"o1","sku":"LAMP","qty":2})",
+                           "allocator-token", "k");
+  EXPECT_EQ(other.status, Status::unprocessable_entity);
+  EXPECT_EQ(other.body, R"({"message":"this Idempotency-Key was used for a different request"})");
+  EXPECT_EQ(uow.batches_for_sku("LAMP", clock.now())[0].allocated_quantity, 1);
+  // Another path with the same body is another request too.
+  EXPECT_EQ(request("POST", "/orders/o1/cancel", "", "allocator-token", "k").status,
+            Status::unprocessable_entity);
+}
+
+TEST_F(RoutesTest, ARefusalIsKeptSoThatARetryNeverTurnsANoIntoALateYes) {
+  request("POST", "/add_batch", R"({"ref":"b1","sku":"LAMP","qty":1,"eta":null})");
+  const char* order = R"({"orderid":"o1","lines":[{"sku":"LAMP","qty":5}]})";
+  Response refused = request("POST", "/orders", order, "allocator-token", "order-o1");
+  EXPECT_EQ(refused.status, Status::conflict);
+  request("POST", "/change_batch_quantity", R"({"ref":"b1","qty":50})");
+  Response retried = request("POST", "/orders", order, "allocator-token", "order-o1");
+  EXPECT_EQ(retried.status, Status::conflict);
+  EXPECT_EQ(retried.body, refused.body);
+  EXPECT_EQ(retried.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(request("POST", "/orders", order, "allocator-token", "order-o1-again").status,
+            Status::created);
+}
+
+TEST_F(RoutesTest, RequestsRefusedBeforeTheyRunAreNotKept) {
+  const char* order = R"({"orderid":"o1","lines":[{"sku":"LAMP","qty":1}]})";
+  EXPECT_EQ(request("POST", "/orders", R"({"orderid":"o1"})", "allocator-token", "k").status,
+            Status::bad_request);
+  EXPECT_EQ(request("POST", "/orders", order, "dashboard-token-unknown", "k").status,
+            Status::unauthorized);
+  EXPECT_EQ(request("POST", "/orders", order, "reader-token", "k").status, Status::forbidden);
+  request("POST", "/add_batch", R"({"ref":"b1","sku":"LAMP","qty":1,"eta":null})");
+  EXPECT_EQ(request("POST", "/orders", order, "allocator-token", "k").status, Status::created);
+}
+
+TEST_F(RoutesTest, OneTokensKeysNeverReplayAnothersReplies) {
+  request("POST", "/add_batch", R"({"ref":"b1","sku":"LAMP","qty":10,"eta":null})");
+  const char* order = R"({"orderid":"o1","lines":[{"sku":"LAMP","qty":1}]})";
+  EXPECT_EQ(request("POST", "/orders", order, "allocator-token", "k").status, Status::created);
+  Response other = request("POST", "/orders", order, "admin-token", "k");
+  EXPECT_EQ(other.status, Status::ok);  // handled: the order was there already
+  EXPECT_TRUE(other.header("Idempotent-Replayed").empty());
+}
+
+TEST_F(RoutesTest, AKeyIsForgottenAfterItsRetention) {
+  request("POST", "/add_batch", R"({"ref":"b1","sku":"LAMP","qty":10,"eta":null})");
+  request("POST", "/allocate", R"({"orderid":"o1","sku":"LAMP","qty":1})", "allocator-token", "k");
+  clock.advance(std::chrono::hours{24} + std::chrono::milliseconds{1});
+  Response later = request("POST", "/allocate", R"({"orderid":"o2","sku":"LAMP","qty":1})",
+                           "allocator-token", "k");
+  EXPECT_EQ(later.status, Status::accepted);
+  EXPECT_TRUE(later.header("Idempotent-Replayed").empty());
+}
+
+TEST_F(RoutesTest, AKeyMustBePrintableAsciiOfAtMost255Characters) {
+  const char* message =
+      R"({"message":"header Idempotency-Key must be 1 to 255 printable ASCII characters"})";
+  for (std::string key :
+       {std::string{}, std::string(256, 'k'), std::string{"k\x01"}, std::string{"caf\xc3\xa9"}}) {
+    Response refused = request("POST", "/allocate", R"({"orderid":"o1","sku":"LAMP","qty":1})",
+                               "admin-token", key);
+    EXPECT_EQ(refused.status, Status::bad_request) << key;
+    EXPECT_EQ(refused.body, message);
+  }
+  EXPECT_EQ(request("GET", "/healthz", "", "admin-token", "").status, Status::ok);  // POSTs only
+}
+
+TEST_F(RoutesTest, AQuantityChangeMayExpectTheQuantityItReplaces) {
+  request("POST", "/add_batch", R"({"ref":"b1","sku":"LAMP","qty":10,"eta":null})");
+  Response stale =
+      request("POST", "/change_batch_quantity", R"({"ref":"b1","qty":5,"expected_qty":12})");
+  EXPECT_EQ(stale.status, Status::conflict);
+  EXPECT_EQ(stale.body,
+            R"({"message":"batch b1 has qty 10, not the expected 12; nothing was changed",)"
+            R"("ref":"b1","expected_qty":12,"current_qty":10})");
+  EXPECT_EQ(uow.batches_for_sku("LAMP", clock.now())[0].purchased_quantity, 10);
+  EXPECT_EQ(
+      request("POST", "/change_batch_quantity", R"({"ref":"b1","qty":5,"expected_qty":10})").status,
+      Status::ok);
+  EXPECT_EQ(uow.batches_for_sku("LAMP", clock.now())[0].purchased_quantity, 5);
 }
 
 }  // namespace

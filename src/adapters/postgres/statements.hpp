@@ -64,7 +64,7 @@ inline constexpr char update_product_versions[] =
     "v.expected";
 inline constexpr char insert_products[] =
     "INSERT INTO products (sku, version_number) SELECT sku, version FROM unnest($1::text[], "
-    "$2::bigint[]) AS v (sku, version) ON CONFLICT DO NOTHING";
+    "$2::bigint[]) AS v (sku, version)";
 inline constexpr char insert_batch[] =
     "INSERT INTO batches (reference, sku, purchased_quantity, eta) VALUES ($1, $2, $3, $4::date)";
 inline constexpr char update_batch_quantity[] =
@@ -141,5 +141,19 @@ inline constexpr char insert_audit[] =
     "INSERT INTO audit (token_name, request_id, action, details) SELECT token_name, request_id, "
     "action, details FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY "
     "AS r (token_name, request_id, action, details, n) ORDER BY n";
+
+inline constexpr char select_replies[] =
+    "SELECT k.position, r.request_digest, r.status, r.content_type, r.body FROM "
+    "unnest($1::text[], $2::text[]) WITH ORDINALITY AS k (owner, idempotency_key, position) JOIN "
+    "idempotency_keys r ON r.owner = k.owner AND r.idempotency_key = k.idempotency_key WHERE "
+    "r.recorded_at >= $3";
+inline constexpr char delete_expired_reply[] =
+    "DELETE FROM idempotency_keys WHERE owner = $1 AND idempotency_key = $2 AND recorded_at < $3";
+inline constexpr char insert_reply[] =
+    "INSERT INTO idempotency_keys (owner, idempotency_key, request_digest, status, content_type, "
+    "body, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+inline constexpr char delete_old_replies[] =
+    "DELETE FROM idempotency_keys WHERE (owner, idempotency_key) IN (SELECT owner, "
+    "idempotency_key FROM idempotency_keys WHERE recorded_at < $1 LIMIT $2)";
 
 }  // namespace allocation::adapters::postgres::sql

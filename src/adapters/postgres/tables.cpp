@@ -7,6 +7,7 @@
 #include "adapters/event_json.hpp"
 #include "adapters/postgres/schema.hpp"
 #include "adapters/postgres/statements.hpp"
+#include "adapters/postgres/storage_errors.hpp"
 #include "adapters/rows.hpp"
 #include "adapters/table_unit_of_work.hpp"
 #include "common/overloaded.hpp"
@@ -19,38 +20,6 @@ using namespace domain;
 namespace {
 
 Parameter number(std::int64_t value) { return std::to_string(value); }
-
-// A PostgreSQL array literal of `texts`, each quoted.
-std::string text_array(const std::vector<std::string>& texts) {
-  std::string array = "{";
-  for (const std::string& text : texts) {
-    if (array.size() > 1) array += ',';
-    array += '"';
-    for (char c : text) {
-      if (c == '"' || c == '\\') array += '\\';
-      array += c;
-    }
-    array += '"';
-  }
-  array += '}';
-  return array;
-}
-
-bool is_conflict(const std::string& sqlstate) {
-  return sqlstate == "40001"      // serialization_failure
-         || sqlstate == "40P01"   // deadlock_detected
-         || sqlstate == "23505";  // unique_violation: another writer stored it first
-}
-
-template <class Work>
-auto guarded(Work&& work) {
-  try {
-    return work();
-  } catch (const PostgresError& error) {
-    if (is_conflict(error.sqlstate())) throw service_layer::ConcurrencyConflict{error.what()};
-    throw service_layer::StorageUnavailable{error.what()};
-  }
-}
 
 }  // namespace
 

@@ -129,6 +129,21 @@ DELETE FROM order_line_states WHERE EXISTS (SELECT 1 FROM allocations_view v
 ALTER TABLE order_line_states ADD COLUMN expires_at INTEGER;
 CREATE INDEX order_line_states_held ON order_line_states (batchref) WHERE state = 'held';
 )sql",
+    R"sql(
+-- The reply to each request sent with an Idempotency-Key, written in the transaction of the
+-- change it made; recorded_at in milliseconds since the epoch, UTC.
+CREATE TABLE idempotency_keys (
+  owner TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  request_digest TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  PRIMARY KEY (owner, idempotency_key)
+);
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (recorded_at);
+)sql",
 };
 
 }  // namespace

@@ -24,6 +24,7 @@ struct ServeOptions {
   std::string smtp;
   std::string smtp_from = "allocations@example.com";
   std::string smtp_to = "stock@made.com";
+  std::int64_t idempotency_retention_s = 86'400;
   entrypoints::http::ServerSettings server;
 };
 
@@ -88,6 +89,7 @@ bootstrap::ServiceSettings service_settings(const ServeOptions& options) {
   bootstrap::ServiceSettings settings;
   settings.database_url = options.database;
   settings.authentication = options.auth == "on";
+  settings.limits.idempotency_retention = std::chrono::seconds{options.idempotency_retention_s};
   if (!options.redis.empty()) settings.redis = bootstrap::parse_redis_url(options.redis);
   if (!options.smtp.empty()) {
     settings.smtp = bootstrap::SmtpSettings{options.smtp, options.smtp_from, options.smtp_to};
@@ -143,6 +145,13 @@ void add_connections(CLI::App& serve, ServeOptions& options) {
                   "token`); off: loopback addresses only")
       ->envname("ALLOCATION_AUTH")
       ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+  serve
+      .add_option("--idempotency-retention-s", options.idempotency_retention_s,
+                  "Seconds the reply to a request with an Idempotency-Key is kept and given "
+                  "again to the same request with that key")
+      ->envname("ALLOCATION_IDEMPOTENCY_RETENTION_S")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{366} * 86'400))
       ->capture_default_str();
 }
 

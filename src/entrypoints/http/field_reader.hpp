@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdint>
 #include <optional>
@@ -67,7 +68,7 @@ class FieldReader {
 
   // Absent is none; present, a non-empty array of identifiers.
   std::vector<std::string> optional_identifiers(std::string_view name) {
-    auto found = object_.find(name);
+    auto found = find(name);
     if (problem_ || found == object_.end()) return {};
     if (!found->value().is_array() || found->value().get_array().empty()) {
       fail(name, "must be a non-empty array of strings");
@@ -91,7 +92,7 @@ class FieldReader {
   // Absent is none; present, an integer from `minimum` to `maximum`.
   std::optional<std::int64_t> optional_integer(std::string_view name, std::int64_t minimum,
                                                std::int64_t maximum) {
-    auto found = object_.find(name);
+    auto found = find(name);
     if (problem_ || found == object_.end()) return std::nullopt;
     const json::value& value = found->value();
     if (!value.is_int64() || value.get_int64() < minimum || value.get_int64() > maximum) {
@@ -104,7 +105,7 @@ class FieldReader {
 
   // Absent is false.
   bool optional_flag(std::string_view name) {
-    auto found = object_.find(name);
+    auto found = find(name);
     if (problem_ || found == object_.end()) return false;
     if (!found->value().is_bool()) {
       fail(name, "must be true or false");
@@ -135,6 +136,7 @@ class FieldReader {
       requested.sku = line.identifier("sku");
       requested.qty = line.quantity("qty", 1);
       if (splits) requested.split = line.optional_flag("split");
+      line.refuse_unknown_fields();
       if (line.problem()) {
         problem_ = *line.problem() + " in " + at;
         return {};
@@ -146,7 +148,7 @@ class FieldReader {
 
   // Absent is null.
   std::optional<domain::Date> optional_date(std::string_view name) {
-    auto found = object_.find(name);
+    auto found = find(name);
     if (found == object_.end()) return std::nullopt;
     return date_or_null(name, found->value());
   }
@@ -158,12 +160,28 @@ class FieldReader {
     return date_or_null(name, *value);
   }
 
+  // Called once every field has been read: a field the request should not have is its
+  // problem, before any other (a misspelt name is also a missing one).
+  void refuse_unknown_fields() {
+    for (const auto& member : object_) {
+      if (std::find(known_.begin(), known_.end(), member.key()) == known_.end()) {
+        problem_ = "unknown field '" + std::string{member.key()} + "'";
+        return;
+      }
+    }
+  }
+
   [[nodiscard]] const std::optional<std::string>& problem() const { return problem_; }
 
  private:
+  json::object::const_iterator find(std::string_view name) {
+    known_.push_back(name);
+    return object_.find(name);
+  }
+
   const json::value* field(std::string_view name) {
+    auto found = find(name);
     if (problem_) return nullptr;
-    auto found = object_.find(name);
     if (found == object_.end()) {
       problem_ = "missing field '" + std::string{name} + "'";
       return nullptr;
@@ -185,6 +203,8 @@ class FieldReader {
 
   const json::object& object_;
   const InputLimits& limits_;
+  // The names of the fields asked for, present or not.
+  std::vector<std::string_view> known_;
   std::optional<std::string> problem_;
 };
 

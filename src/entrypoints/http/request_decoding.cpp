@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "entrypoints/http/field_reader.hpp"
+#include "entrypoints/http/strict_json.hpp"
 
 namespace allocation::entrypoints::http {
 
@@ -35,11 +36,9 @@ template <class Command, class Read>
 Decoded<Command> decode(std::string_view body, const InputLimits& limits, Read&& read) {
   std::array<unsigned char, 4096> scratch;
   json::monotonic_resource memory{scratch.data(), scratch.size()};
-  json::parse_options options;
-  options.max_depth = limits.json_depth_max;
-  json::error_code error;
-  json::value document = json::parse(body, error, &memory, options);
-  if (error) return InvalidInput{"request body is not valid JSON: " + error.message()};
+  auto parsed = parse_strict_json(body, limits.json_depth_max, &memory);
+  if (auto* invalid = std::get_if<InvalidInput>(&parsed)) return std::move(*invalid);
+  const json::value& document = std::get<json::value>(parsed);
   if (!document.is_object()) return InvalidInput{"request body must be a JSON object"};
   if (count_elements(document, limits.json_elements_max) > limits.json_elements_max) {
     return InvalidInput{"request body has more than " + std::to_string(limits.json_elements_max) +
@@ -47,6 +46,7 @@ Decoded<Command> decode(std::string_view body, const InputLimits& limits, Read&&
   }
   FieldReader fields{document.get_object(), limits};
   Command command = read(fields);
+  fields.refuse_unknown_fields();
   if (fields.problem()) return InvalidInput{*fields.problem()};
   return command;
 }
@@ -102,10 +102,11 @@ Decoded<commands::Allocate> decode_allocate(std::string_view body, const InputLi
 
 Decoded<commands::ChangeBatchQuantity> decode_change_batch_quantity(std::string_view body,
                                                                     const InputLimits& limits) {
-  return decode<commands::ChangeBatchQuantity>(body, limits, [](FieldReader& fields) {
+  return decode<commands::ChangeBatchQuantity>(body, limits, [&](FieldReader& fields) {
     commands::ChangeBatchQuantity command;
     command.ref = fields.identifier("ref");
     command.qty = fields.quantity("qty", 0);
+    command.expected_qty = fields.optional_integer("expected_qty", 0, limits.quantity_max);
     return command;
   });
 }
@@ -150,10 +151,11 @@ Decoded<commands::ConfirmOrder> decode_confirm_order(std::string_view orderid,
 
 Decoded<commands::ChangeBatchQuantity> decode_change_batch_quantity_message(
     std::string_view body, const InputLimits& limits) {
-  return decode<commands::ChangeBatchQuantity>(body, limits, [](FieldReader& fields) {
+  return decode<commands::ChangeBatchQuantity>(body, limits, [&](FieldReader& fields) {
     commands::ChangeBatchQuantity command;
     command.ref = fields.identifier("batchref");
     command.qty = fields.quantity("qty", 0);
+    command.expected_qty = fields.optional_integer("expected_qty", 0, limits.quantity_max);
     return command;
   });
 }

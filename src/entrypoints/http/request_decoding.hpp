@@ -36,7 +36,7 @@ Decoded<domain::commands::CreateBatch> decode_create_batch(std::string_view body
 // `{"orderid","sku","qty"}`.
 Decoded<domain::commands::Allocate> decode_allocate(std::string_view body,
                                                     const InputLimits& limits = {});
-// `{"ref","qty"}`; `qty` may be zero.
+// `{"ref","qty","expected_qty"?}`; `qty` may be zero.
 Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity(
     std::string_view body, const InputLimits& limits = {});
 
@@ -65,7 +65,8 @@ Decoded<domain::commands::ConfirmOrder> decode_confirm_order(std::string_view or
                                                              std::string_view body,
                                                              const InputLimits& limits = {});
 
-// A `change_batch_quantity` message from Redis: `{"batchref","qty"}`; `qty` may be zero.
+// A `change_batch_quantity` message from Redis: `{"batchref","qty","expected_qty"?}`; `qty`
+// may be zero.
 Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity_message(
     std::string_view body, const InputLimits& limits = {});
 

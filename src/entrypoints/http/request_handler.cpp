@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "entrypoints/http/idempotency.hpp"
+
 namespace allocation::entrypoints::http {
 
 namespace {
@@ -62,9 +64,17 @@ void RequestHandler::route(const HttpRequest& request, service_layer::Actor acto
   if (auto refusal = Access::refusal(identity, route->role, request.method, path)) {
     return respond(std::move(*refusal));
   }
-  route->handler(
-      RouteRequest{request.method, path, std::move(parameters), request.body, std::move(actor)},
-      std::move(respond));
+  std::optional<std::string> idempotency_key;
+  if (request.idempotency_key && request.method == "POST") {
+    auto decoded = decode_idempotency_key(*request.idempotency_key);
+    if (const auto* invalid = std::get_if<InvalidInput>(&decoded)) {
+      return respond(invalid_input_response(*invalid));
+    }
+    idempotency_key = std::get<std::string>(std::move(decoded));
+  }
+  route->handler(RouteRequest{request.method, path, std::move(parameters), request.body,
+                              std::move(actor), std::move(idempotency_key)},
+                 std::move(respond));
 }
 
 }  // namespace allocation::entrypoints::http

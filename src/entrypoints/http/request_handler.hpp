@@ -16,7 +16,8 @@ struct HttpRequest {
   std::string_view method;
   std::string_view target;
   std::string_view authorization;
-  std::optional<std::string_view> request_id;  // X-Request-Id, when the client sent one
+  std::optional<std::string_view> request_id;       // X-Request-Id, when the client sent one
+  std::optional<std::string_view> idempotency_key;  // Idempotency-Key, likewise
   std::string_view body;
 };
 

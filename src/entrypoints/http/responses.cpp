@@ -39,6 +39,10 @@ Response rejection_response(const service_layer::Rejection& rejection) {
     case ErrorKind::duplicate_batch:
     case ErrorKind::refused:
       return message_response(Status::conflict, rejection.message);
+    case ErrorKind::key_in_flight:
+      return message_response(Status::conflict, rejection.message).with_header("Retry-After", "1");
+    case ErrorKind::key_reused:
+      return message_response(Status::unprocessable_entity, rejection.message);
     case ErrorKind::conflict:
     case ErrorKind::unavailable:
     case ErrorKind::overloaded:

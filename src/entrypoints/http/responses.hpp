@@ -22,6 +22,7 @@ enum class Status : unsigned {
   conflict = 409,
   payload_too_large = 413,
   uri_too_long = 414,
+  unprocessable_entity = 422,
   too_many_requests = 429,
   request_header_fields_too_large = 431,
   service_unavailable = 503,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -19,6 +20,8 @@ struct RouteRequest {
   std::vector<std::string> parameters;
   std::string_view body;
   service_layer::Actor actor;
+  // A POST's Idempotency-Key, checked.
+  std::optional<std::string> idempotency_key;
 };
 
 // Called once with the response, from any thread.

@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "common/overloaded.hpp"
+#include "entrypoints/http/idempotency.hpp"
+
 namespace allocation::entrypoints::http {
 
 namespace json = boost::json;
@@ -9,62 +12,115 @@ using service_layer::Role;
 
 namespace {
 
-// Hands `command` to the writer: a rejection is answered with its status, and once the change
-// is durable `then` answers, given the command's result.
-template <class Command, class Then>
-void submit(const ApiPorts& ports, Command command, const service_layer::Actor& actor,
-            Respond respond, Then then) {
-  ports.commands.submit(
-      std::move(command),
-      [respond = std::move(respond), then = std::move(then)](service_layer::Outcome outcome) {
-        if (const auto* rejection = std::get_if<service_layer::Rejection>(&outcome)) {
-          return respond(rejection_response(*rejection));
-        }
-        then(respond, std::get<service_layer::CommandResult>(outcome));
-      },
-      actor);
+// The response to a handled command's result.
+using Answer = std::function<Response(const service_layer::CommandResult&)>;
+
+// The response to `outcome`: a result as `answer` has it, a rejection by its kind, a recorded
+// reply as it was recorded.
+Response response_to(const service_layer::Outcome& outcome, const Answer& answer) {
+  return std::visit(
+      Overloaded{
+          [&](const service_layer::CommandResult& result) { return answer(result); },
+          [](const service_layer::Rejection& rejection) { return rejection_response(rejection); },
+          [](const service_layer::Replied& replied) {
+            Response response{static_cast<Status>(replied.reply.status),
+                              replied.reply.content_type,
+                              replied.reply.body,
+                              {}};
+            if (replied.replayed) response.with_header("Idempotent-Replayed", "true");
+            return response;
+          }},
+      outcome);
 }
 
-// Decodes the body into a command and answers `success` once the change is durable.
+// Hands `command` to the writer and, once its outcome is final (a change durable), responds
+// with it. With an Idempotency-Key the response is recorded with the change, for retries.
+template <class Command>
+void submit(const ApiPorts& ports, const RouteRequest& request, Command command, Respond respond,
+            Answer answer) {
+  std::optional<service_layer::Idempotency> idempotency;
+  if (request.idempotency_key) {
+    service_layer::IdempotencyKey key{request.actor.token_name, *request.idempotency_key,
+                                      request_digest(request.method, request.path, request.body)};
+    idempotency = service_layer::Idempotency{
+        std::move(key), [answer](const service_layer::Outcome& outcome) {
+          Response response = response_to(outcome, answer);
+          return service_layer::RecordedReply{static_cast<int>(response.status),
+                                              std::move(response.content_type),
+                                              std::move(response.body)};
+        }};
+  }
+  ports.commands.submit(
+      std::move(command),
+      [respond = std::move(respond), answer = std::move(answer)](service_layer::Outcome outcome) {
+        respond(response_to(outcome, answer));
+      },
+      request.actor, std::move(idempotency));
+}
+
+Answer ok_with(Status success) {
+  return [success](const service_layer::CommandResult& /*result*/) {
+    return text_response(success, "OK");
+  };
+}
+
+// Decodes the body into a command, hands it to the writer, and answers with `answer`.
 template <class Command>
 Handler command_route(const ApiPorts& ports,
                       Decoded<Command> (*decode)(std::string_view, const InputLimits&),
-                      Status success) {
-  return [ports, decode, success](const RouteRequest& request, Respond respond) {
+                      Answer answer) {
+  return [ports, decode, answer](const RouteRequest& request, Respond respond) {
     auto decoded = decode(request.body, ports.input);
     if (const auto* invalid = std::get_if<InvalidInput>(&decoded)) {
       return respond(invalid_input_response(*invalid));
     }
-    submit(ports, std::get<Command>(std::move(decoded)), request.actor, std::move(respond),
-           [success](const Respond& answer, const service_layer::CommandResult& /*result*/) {
-             answer(text_response(success, "OK"));
-           });
+    submit(ports, request, std::get<Command>(std::move(decoded)), std::move(respond), answer);
   };
 }
 
-// Runs `answer` for `identifier` where queries run, at the time it runs, and responds with what
-// it answers.
-template <class Answer>
-void answer_query(const ApiPorts& ports, std::string identifier, Answer answer, Respond respond) {
-  ports.query([identifier = std::move(identifier), answer, &clock = ports.clock,
-               respond = std::move(respond)](service_layer::ReadModelReader& read_model) {
-    try {
-      respond(answer(read_model, identifier, clock.now()));
-    } catch (const service_layer::ServiceError& error) {
-      respond(rejection_response({error.kind(), error.what()}));
+// A quantity set (200), or refused because the batch's quantity was not the expected one
+// (409, with the quantity it has).
+Handler change_batch_quantity_route(const ApiPorts& ports) {
+  return [ports](const RouteRequest& request, Respond respond) {
+    auto decoded = decode_change_batch_quantity(request.body, ports.input);
+    if (const auto* invalid = std::get_if<InvalidInput>(&decoded)) {
+      return respond(invalid_input_response(*invalid));
     }
-  });
+    auto command = std::get<domain::commands::ChangeBatchQuantity>(std::move(decoded));
+    auto answer = [ref = command.ref,
+                   expected = command.expected_qty](const service_layer::CommandResult& result) {
+      if (!result.current_qty) return text_response(Status::ok, "OK");
+      std::string message = "batch " + ref + " has qty " + std::to_string(*result.current_qty) +
+                            ", not the expected " + std::to_string(*expected) +
+                            "; nothing was changed";
+      return json_response(Status::conflict,
+                           json::serialize(json::object{{"message", message},
+                                                        {"ref", ref},
+                                                        {"expected_qty", *expected},
+                                                        {"current_qty", *result.current_qty}}));
+    };
+    submit(ports, request, std::move(command), std::move(respond), std::move(answer));
+  };
 }
 
-// Checks the path's identifier, then answers the query.
-template <class Answer>
-Handler query_route(const ApiPorts& ports, std::string_view identifier_name, Answer answer) {
-  return [ports, identifier_name, answer](const RouteRequest& request, Respond respond) {
+// Checks the path's identifier, then runs `query` for it where queries run, at the time it
+// runs, and responds with what it answers.
+template <class Query>
+Handler query_route(const ApiPorts& ports, std::string_view identifier_name, Query query) {
+  return [ports, identifier_name, query](const RouteRequest& request, Respond respond) {
     auto checked = decode_identifier(identifier_name, request.parameters.at(0), ports.input);
     if (const auto* invalid = std::get_if<InvalidInput>(&checked)) {
       return respond(invalid_input_response(*invalid));
     }
-    answer_query(ports, std::get<std::string>(std::move(checked)), answer, std::move(respond));
+    ports.query([identifier = std::get<std::string>(std::move(checked)), query,
+                 &clock = ports.clock,
+                 respond = std::move(respond)](service_layer::ReadModelReader& read_model) {
+      try {
+        respond(query(read_model, identifier, clock.now()));
+      } catch (const service_layer::ServiceError& error) {
+        respond(rejection_response({error.kind(), error.what()}));
+      }
+    });
   };
 }
 
@@ -132,12 +188,16 @@ std::string order_json(const std::string& orderid,
   return json::serialize(body);
 }
 
+Response unknown_order(const std::string& orderid) {
+  return message_response(Status::not_found, "Unknown order " + orderid);
+}
+
 // The order as it is, answered with `status`.
 auto order_with(Status status) {
   return [status](service_layer::ReadModelReader& read_model, const std::string& orderid,
                   domain::Instant now) {
     auto lines = read_model.order_lines(orderid, now);
-    if (lines.empty()) return message_response(Status::not_found, "Unknown order " + orderid);
+    if (lines.empty()) return unknown_order(orderid);
     return json_response(status, order_json(orderid, lines));
   };
 }
@@ -157,8 +217,8 @@ Response refused_order(const std::string& orderid,
                        json::serialize(json::object{{"message", message}, {"unavailable", lines}}));
 }
 
-// Answers a placed order as it is now (201; 200 when it was there already), a refused one
-// with what is missing, and a dry run with what would happen.
+// Answers a placed order (201; 200 when it was there already) and a dry run (200) with the
+// order's lines, and a refused one with what is missing.
 Handler place_order_route(const ApiPorts& ports) {
   return [ports](const RouteRequest& request, Respond respond) {
     auto decoded = decode_place_order(request.body, ports.input);
@@ -166,28 +226,20 @@ Handler place_order_route(const ApiPorts& ports) {
       return respond(invalid_input_response(*invalid));
     }
     auto command = std::get<domain::commands::PlaceOrder>(std::move(decoded));
-    std::string orderid = command.orderid;
-    bool dry_run = command.dry_run;
-    submit(ports, std::move(command), request.actor, std::move(respond),
-           [ports, orderid = std::move(orderid), dry_run](
-               const Respond& answer, const service_layer::CommandResult& result) {
-             const auto& placement = result.placement;
-             if (!placement.unavailable.empty()) {
-               return answer(refused_order(orderid, placement.unavailable));
-             }
-             if (dry_run && !placement.already_placed) {
-               return answer(json_response(Status::ok, order_json(orderid, placement.lines)));
-             }
-             if (placement.already_placed) {
-               return answer_query(ports, orderid, order_with(Status::ok), answer);
-             }
-             answer_query(ports, orderid, order_with(Status::created), answer);
-           });
+    auto answer = [orderid = command.orderid,
+                   dry_run = command.dry_run](const service_layer::CommandResult& result) {
+      const auto& placement = result.placement;
+      if (!placement.unavailable.empty()) return refused_order(orderid, placement.unavailable);
+      bool created = !dry_run && !placement.already_placed;
+      return json_response(created ? Status::created : Status::ok,
+                           order_json(orderid, result.order));
+    };
+    submit(ports, request, std::move(command), std::move(respond), std::move(answer));
   };
 }
 
 // Decodes the order's command from the path and the body, hands it to the writer, and answers
-// with the order as it is once the change is durable.
+// with the order as the command left it.
 template <class Command>
 Handler order_command_route(const ApiPorts& ports,
                             Decoded<Command> (*decode)(std::string_view, std::string_view,
@@ -198,12 +250,11 @@ Handler order_command_route(const ApiPorts& ports,
       return respond(invalid_input_response(*invalid));
     }
     auto command = std::get<Command>(std::move(decoded));
-    std::string orderid = command.orderid;
-    submit(ports, std::move(command), request.actor, std::move(respond),
-           [ports, orderid = std::move(orderid)](const Respond& answer,
-                                                 const service_layer::CommandResult& /*result*/) {
-             answer_query(ports, orderid, order_with(Status::ok), answer);
-           });
+    auto answer = [orderid = command.orderid](const service_layer::CommandResult& result) {
+      if (result.order.empty()) return unknown_order(orderid);
+      return json_response(Status::ok, order_json(orderid, result.order));
+    };
+    submit(ports, request, std::move(command), std::move(respond), std::move(answer));
   };
 }
 
@@ -224,13 +275,12 @@ Handler metrics_route(const ApiPorts& ports) {
 RouteTable api_routes(const ApiPorts& ports) {
   return RouteTable{{
       {"POST", "/add_batch", Role::admin,
-       command_route(ports, decode_create_batch, Status::created)},
+       command_route(ports, decode_create_batch, ok_with(Status::created))},
       {"POST", "/allocate", Role::allocator,
-       command_route(ports, decode_allocate, Status::accepted)},
-      {"POST", "/change_batch_quantity", Role::admin,
-       command_route(ports, decode_change_batch_quantity, Status::ok)},
+       command_route(ports, decode_allocate, ok_with(Status::accepted))},
+      {"POST", "/change_batch_quantity", Role::admin, change_batch_quantity_route(ports)},
       {"POST", "/change_batch_eta", Role::admin,
-       command_route(ports, decode_change_batch_eta, Status::ok)},
+       command_route(ports, decode_change_batch_eta, ok_with(Status::ok))},
       {"GET", "/allocations/{orderid}", Role::reader,
        query_route(ports, "orderid", allocations_of_order)},
       {"GET", "/products/{sku}", Role::reader, query_route(ports, "sku", batches_of_product)},

@@ -66,10 +66,17 @@ auto async_handle(RequestHandler& handler, const HttpRequest& request, Completio
 }
 
 HttpRequest decoded(const Request& request) {
-  HttpRequest decoded{request.method_string(), request.target(),
-                      request[bhttp::field::authorization], std::nullopt, request.body()};
+  HttpRequest decoded{request.method_string(),
+                      request.target(),
+                      request[bhttp::field::authorization],
+                      std::nullopt,
+                      std::nullopt,
+                      request.body()};
   if (auto given = request.find("X-Request-Id"); given != request.end()) {
     decoded.request_id = given->value();
+  }
+  if (auto given = request.find("Idempotency-Key"); given != request.end()) {
+    decoded.idempotency_key = given->value();
   }
   return decoded;
 }
@@ -223,6 +230,14 @@ awaitable<std::optional<Request>> HttpServer::Impl::read_request(beast::tcp_stre
         Status::uri_too_long,
         "request URL is longer than " + std::to_string(settings.url_bytes_max) + " bytes");
   } else {
+    if (!parser.is_done() && parser.get().version() >= 11 &&
+        beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+      // The client waits for this before it sends the body.
+      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
+      stream.expires_after(settings.write_timeout);
+      auto [continue_error, ___] = co_await bhttp::async_write(stream, go_on, use_tuple);
+      if (continue_error) co_return std::nullopt;
+    }
     stream.expires_after(settings.body_timeout);
     auto [body_error, __] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
     if (!body_error) co_return parser.release();

@@ -122,12 +122,19 @@ void RedisConsumer::handle(const std::string& payload) {
   commands_.submit(
       std::get<domain::commands::ChangeBatchQuantity>(decoded),
       [this](service_layer::Outcome outcome) {
-        const auto* rejection = std::get_if<service_layer::Rejection>(&outcome);
-        if (rejection == nullptr) return;
+        std::string reason;
+        if (const auto* rejection = std::get_if<service_layer::Rejection>(&outcome)) {
+          reason = rejection->message;
+        } else if (const auto* result = std::get_if<service_layer::CommandResult>(&outcome);
+                   result != nullptr && result->current_qty) {
+          reason = "the batch's qty is " + std::to_string(*result->current_qty) +
+                   ", not the expected_qty";
+        }
+        if (reason.empty()) return;
         std::lock_guard lock{mutex_};
         ++statistics_.rejected;
         spdlog::warn("msg=\"change_batch_quantity message rejected\" reason=\"{}\" count={}",
-                     rejection->message, statistics_.rejected);
+                     reason, statistics_.rejected);
       },
       service_layer::Actor{"", "redis:change_batch_quantity"});
 }
