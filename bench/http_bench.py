@@ -30,8 +30,8 @@ import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LUA = os.path.join(ROOT, "bench", "http")
-SCENARIOS = ["allocate_many_skus", "allocate_hot_sku", "get_allocations", "mix",
-             "allocate_unknown_sku", "place_order", "hold_order"]
+SCENARIOS = ["allocate_many_skus", "allocate_many_skus_keyed", "allocate_hot_sku",
+             "get_allocations", "mix", "allocate_unknown_sku", "place_order", "hold_order"]
 SKUS = 10_000
 SEEDED_ORDERS = 10_000
 HUGE_STOCK = 1_000_000_000
