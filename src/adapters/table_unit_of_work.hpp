@@ -99,14 +99,13 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   // Replies are written at once, into the group's transaction: a reply's unit is handled and
   // accepted or discarded before it is recorded.
   std::vector<std::optional<service_layer::StoredReply>> find_replies(
-      const std::vector<const service_layer::IdempotencyKey*>& keys,
-      domain::Instant since) override {
-    return tables_->find_replies(keys, since);
+      const std::vector<const service_layer::IdempotencyKey*>& keys) override {
+    return tables_->find_replies(keys);
   }
   void add_reply(const service_layer::IdempotencyKey& key,
                  const service_layer::RecordedReply& reply, domain::Instant at,
-                 domain::Instant since) override {
-    tables_->store_reply(key, reply, at, since);
+                 bool replacing) override {
+    tables_->store_reply(key, reply, at, replacing);
   }
   std::int64_t remove_replies_before(domain::Instant before, std::int64_t replies_max) override {
     return tables_->delete_replies_before(before, replies_max);

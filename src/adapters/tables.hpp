@@ -66,10 +66,10 @@ class Tables {
 
   // As service_layer::ReplyRepository says.
   virtual std::vector<std::optional<service_layer::StoredReply>> find_replies(
-      const std::vector<const service_layer::IdempotencyKey*>& keys, domain::Instant since) = 0;
+      const std::vector<const service_layer::IdempotencyKey*>& keys) = 0;
   virtual void store_reply(const service_layer::IdempotencyKey& key,
                            const service_layer::RecordedReply& reply, domain::Instant at,
-                           domain::Instant since) = 0;
+                           bool replacing) = 0;
   virtual std::int64_t delete_replies_before(domain::Instant before, std::int64_t replies_max) = 0;
 };
 

@@ -141,8 +141,8 @@ void GroupCommitter::handle_from(std::vector<Submission>& group, std::size_t fro
     if (group[i].idempotency) keys.push_back(&group[i].idempotency->key);
   }
   auto since = now - limits_.idempotency_retention;
-  auto recorded = keys.empty() ? std::vector<std::optional<StoredReply>>{}
-                               : uow_.replies().find_replies(keys, since);
+  auto recorded =
+      keys.empty() ? std::vector<std::optional<StoredReply>>{} : uow_.replies().find_replies(keys);
   auto next_recorded = recorded.begin();
   for (std::size_t i = from; i < group.size(); ++i) {
     const Submission& submission = group[i];
@@ -151,10 +151,11 @@ void GroupCommitter::handle_from(std::vector<Submission>& group, std::size_t fro
       continue;
     }
     const std::optional<StoredReply>& stored = *next_recorded++;
-    if (stored && stored->request_digest != submission.idempotency->key.request_digest) {
+    bool kept = stored && stored->recorded_at >= since;
+    if (kept && stored->request_digest != submission.idempotency->key.request_digest) {
       outcomes.emplace_back(Rejection{ErrorKind::key_reused,
                                       "this Idempotency-Key was used for a different request"});
-    } else if (stored) {
+    } else if (kept) {
       outcomes.emplace_back(Replied{stored->reply, true});
     } else {
       auto outcome = handle(submission);
@@ -164,7 +165,7 @@ void GroupCommitter::handle_from(std::vector<Submission>& group, std::size_t fro
         continue;
       }
       auto reply = submission.idempotency->reply_to(outcome);
-      uow_.replies().add_reply(submission.idempotency->key, reply, now, since);
+      uow_.replies().add_reply(submission.idempotency->key, reply, now, stored.has_value());
       outcomes.emplace_back(Replied{std::move(reply), false});
     }
   }

@@ -32,6 +32,7 @@ struct IdempotencyKey {
 struct StoredReply {
   std::string request_digest;
   RecordedReply reply;
+  domain::Instant recorded_at;
   friend bool operator==(const StoredReply&, const StoredReply&) = default;
 };
 
@@ -40,14 +41,14 @@ struct StoredReply {
 class ReplyRepository {
  public:
   virtual ~ReplyRepository() = default;
-  // For each of `keys`, the reply recorded for it at or after `since`, if any.
+  // For each of `keys`, the reply recorded for it, if any, however old.
   virtual std::vector<std::optional<StoredReply>> find_replies(
-      const std::vector<const IdempotencyKey*>& keys, domain::Instant since) = 0;
-  // Records `reply` to the request of `key` at `at`; one recorded before `since` is replaced.
-  // A reply recorded meanwhile by another writer is a ConcurrencyConflict, from this call or
+      const std::vector<const IdempotencyKey*>& keys) = 0;
+  // Records `reply` to the request of `key` at `at`, `replacing` the (expired) one found. A
+  // reply recorded meanwhile by another writer is a ConcurrencyConflict, from this call or
   // from the group's store.
   virtual void add_reply(const IdempotencyKey& key, const RecordedReply& reply, domain::Instant at,
-                         domain::Instant since) = 0;
+                         bool replacing) = 0;
   // Forgets up to `replies_max` of the replies recorded before `before`; returns how many.
   virtual std::int64_t remove_replies_before(domain::Instant before, std::int64_t replies_max) = 0;
 };

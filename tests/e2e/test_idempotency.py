@@ -66,6 +66,7 @@ def test_a_keyed_request_sent_again_gets_the_same_reply_and_changes_nothing(serv
     order = {"orderid": random_orderid(), "lines": [{"sku": sku, "qty": 3}], "hold_seconds": 600}
     placed = post(server, "/orders", order, key="order-1")
     assert placed.status_code == 201
+    assert requests.get(f"{server.url}/orders/{order['orderid']}").json() == placed.json()
     replayed = post(server, "/orders", order, key="order-1")
     assert (replayed.status_code, replayed.json()) == (201, placed.json())
     assert replayed.headers["Idempotent-Replayed"] == "true"

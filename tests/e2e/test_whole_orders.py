@@ -84,6 +84,8 @@ def test_a_split_line_takes_several_batches_in_preference_order(server):
     assert r.json()["lines"] == [
         {"sku": sku, "qty": 4, "batchref": early, "eta": None, "state": "allocated"},
         {"sku": sku, "qty": 3, "batchref": late, "eta": "2030-01-01", "state": "allocated"}]
+    # The answer is the order as it is stored.
+    assert requests.get(f"{server.url}/orders/{orderid}").json() == r.json()
 
 
 def test_a_dry_run_says_what_would_happen_and_stores_nothing(server):

@@ -40,10 +40,8 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     std::vector<std::pair<service_layer::Actor, domain::Event>> audit;
     // As the engines' order_line_states: lines not allocated, held ones included.
     std::vector<LineState> line_states;
-    // By owner and key: the reply and when it was recorded.
-    std::map<std::pair<std::string, std::string>,
-             std::pair<service_layer::StoredReply, domain::Instant>>
-        replies;
+    // By owner and key.
+    std::map<std::pair<std::string, std::string>, service_layer::StoredReply> replies;
   };
 
   service_layer::ProductRepository& products() override { return *this; }
@@ -162,24 +160,21 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
   void record(const domain::Event& event) override { working_.audit.emplace_back(actor(), event); }
 
   std::vector<std::optional<service_layer::StoredReply>> find_replies(
-      const std::vector<const service_layer::IdempotencyKey*>& keys,
-      domain::Instant since) override {
+      const std::vector<const service_layer::IdempotencyKey*>& keys) override {
     std::vector<std::optional<service_layer::StoredReply>> found;
     for (const auto* key : keys) {
       auto stored = working_.replies.find({key->owner, key->key});
       found.emplace_back();
-      if (stored != working_.replies.end() && stored->second.second >= since) {
-        found.back() = stored->second.first;
-      }
+      if (stored != working_.replies.end()) found.back() = stored->second;
     }
     return found;
   }
   // Into the group, as the engines write it: a unit discarded later keeps it.
   void add_reply(const service_layer::IdempotencyKey& key,
                  const service_layer::RecordedReply& reply, domain::Instant at,
-                 domain::Instant /*since*/) override {
+                 bool /*replacing*/) override {
     for (State* state : {&working_, &accepted_}) {
-      state->replies[{key.owner, key.key}] = {{key.request_digest, reply}, at};
+      state->replies[{key.owner, key.key}] = {key.request_digest, reply, at};
     }
   }
   std::int64_t remove_replies_before(domain::Instant before, std::int64_t replies_max) override {
@@ -187,7 +182,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     for (State* state : {&working_, &accepted_}) {
       removed =
           std::erase_if(state->replies, [&, count = std::int64_t{0}](const auto& entry) mutable {
-            return entry.second.second < before && count++ < replies_max;
+            return entry.second.recorded_at < before && count++ < replies_max;
           });
     }
     return removed;

@@ -143,7 +143,7 @@ CREATE TABLE idempotency_keys (
   content_type TEXT NOT NULL,
   body TEXT NOT NULL,
   recorded_at BIGINT NOT NULL,
-  PRIMARY KEY (owner, idempotency_key)
+  PRIMARY KEY (idempotency_key, owner)
 );
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (recorded_at);
 )sql",

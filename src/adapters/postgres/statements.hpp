@@ -142,16 +142,16 @@ inline constexpr char insert_audit[] =
     "action, details FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY "
     "AS r (token_name, request_id, action, details, n) ORDER BY n";
 
+// Keys lead the primary key, so that this is one index look-up per key, and as cheap to plan.
 inline constexpr char select_replies[] =
-    "SELECT k.position, r.request_digest, r.status, r.content_type, r.body FROM "
-    "unnest($1::text[], $2::text[]) WITH ORDINALITY AS k (owner, idempotency_key, position) JOIN "
-    "idempotency_keys r ON r.owner = k.owner AND r.idempotency_key = k.idempotency_key WHERE "
-    "r.recorded_at >= $3";
-inline constexpr char delete_expired_reply[] =
-    "DELETE FROM idempotency_keys WHERE owner = $1 AND idempotency_key = $2 AND recorded_at < $3";
-inline constexpr char insert_reply[] =
+    "SELECT idempotency_key, owner, request_digest, status, content_type, body, recorded_at FROM "
+    "idempotency_keys WHERE idempotency_key = ANY($1::text[])";
+inline constexpr char delete_reply[] =
+    "DELETE FROM idempotency_keys WHERE owner = $1 AND idempotency_key = $2";
+inline constexpr char insert_replies[] =
     "INSERT INTO idempotency_keys (owner, idempotency_key, request_digest, status, content_type, "
-    "body, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    "body, recorded_at) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], "
+    "$5::text[], $6::text[], $7::bigint[])";
 inline constexpr char delete_old_replies[] =
     "DELETE FROM idempotency_keys WHERE (owner, idempotency_key) IN (SELECT owner, "
     "idempotency_key FROM idempotency_keys WHERE recorded_at < $1 LIMIT $2)";

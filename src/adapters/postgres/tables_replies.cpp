@@ -9,24 +9,21 @@ namespace allocation::adapters::postgres {
 using service_layer::StoredReply;
 
 std::vector<std::optional<StoredReply>> PostgresTables::find_replies(
-    const std::vector<const service_layer::IdempotencyKey*>& keys, domain::Instant since) {
-  std::vector<std::string> owners;
+    const std::vector<const service_layer::IdempotencyKey*>& keys) {
   std::vector<std::string> names;
-  for (const service_layer::IdempotencyKey* key : keys) {
-    owners.push_back(key->owner);
-    names.push_back(key->key);
-  }
+  for (const service_layer::IdempotencyKey* key : keys) names.push_back(key->key);
   return guarded([&] {
-    auto results = send_with_deferred(
-        {{sql::select_replies,
-          {text_array(owners), text_array(names), std::to_string(stored_instant(since))}}});
+    auto results = send_with_deferred({{sql::select_replies, {text_array(names)}}});
     std::vector<std::optional<StoredReply>> found(keys.size());
     const Result& rows = results[0];
     for (int row = 0; row < rows.rows(); ++row) {
-      auto position = static_cast<std::size_t>(rows.int64(row, 0) - 1);
-      found.at(position) =
-          StoredReply{rows.text(row, 1),
-                      {static_cast<int>(rows.int64(row, 2)), rows.text(row, 3), rows.text(row, 4)}};
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (keys[i]->key != rows.text(row, 0) || keys[i]->owner != rows.text(row, 1)) continue;
+        found[i] = StoredReply{
+            rows.text(row, 2),
+            {static_cast<int>(rows.int64(row, 3)), rows.text(row, 4), rows.text(row, 5)},
+            domain::Instant{std::chrono::milliseconds{rows.int64(row, 6)}}};
+      }
     }
     return found;
   });
@@ -34,14 +31,14 @@ std::vector<std::optional<StoredReply>> PostgresTables::find_replies(
 
 void PostgresTables::store_reply(const service_layer::IdempotencyKey& key,
                                  const service_layer::RecordedReply& reply, domain::Instant at,
-                                 domain::Instant since) {
+                                 bool replacing) {
+  if (replacing) defer("idempotency_keys", {sql::delete_reply, {key.owner, key.key}});
   // A reply recorded meanwhile by another writer makes the insert a unique violation, which
-  // aborts the whole transaction in the server, before its COMMIT: a conflict.
-  defer("idempotency_keys",
-        {sql::delete_expired_reply, {key.owner, key.key, std::to_string(stored_instant(since))}});
-  defer("idempotency_keys", {sql::insert_reply,
-                             {key.owner, key.key, key.request_digest, std::to_string(reply.status),
-                              reply.content_type, reply.body, std::to_string(stored_instant(at))}});
+  // aborts the whole transaction in the server, before its COMMIT: a conflict. A group's
+  // replies go as one insert.
+  defer_row("idempotency_keys", sql::insert_replies,
+            {key.owner, key.key, key.request_digest, std::to_string(reply.status),
+             reply.content_type, reply.body, std::to_string(stored_instant(at))});
 }
 
 std::int64_t PostgresTables::delete_replies_before(domain::Instant before,

@@ -110,10 +110,10 @@ inline constexpr char select_active_token_hashes[] =
     "SELECT token_hash, name, role FROM tokens WHERE revoked_at IS NULL";
 
 inline constexpr char select_reply[] =
-    "SELECT request_digest, status, content_type, body FROM idempotency_keys WHERE owner = ? AND "
-    "idempotency_key = ? AND recorded_at >= ?";
-inline constexpr char delete_expired_reply[] =
-    "DELETE FROM idempotency_keys WHERE owner = ? AND idempotency_key = ? AND recorded_at < ?";
+    "SELECT request_digest, status, content_type, body, recorded_at FROM idempotency_keys WHERE "
+    "owner = ? AND idempotency_key = ?";
+inline constexpr char delete_reply[] =
+    "DELETE FROM idempotency_keys WHERE owner = ? AND idempotency_key = ?";
 inline constexpr char insert_reply[] =
     "INSERT INTO idempotency_keys (owner, idempotency_key, request_digest, status, content_type, "
     "body, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)";

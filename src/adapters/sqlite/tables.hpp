@@ -45,11 +45,10 @@ class SqliteTables final : public Tables {
   void store_in_audit(const service_layer::Actor& actor, const domain::Event& event) override;
 
   std::vector<std::optional<service_layer::StoredReply>> find_replies(
-      const std::vector<const service_layer::IdempotencyKey*>& keys,
-      domain::Instant since) override;
+      const std::vector<const service_layer::IdempotencyKey*>& keys) override;
   void store_reply(const service_layer::IdempotencyKey& key,
                    const service_layer::RecordedReply& reply, domain::Instant at,
-                   domain::Instant since) override;
+                   bool replacing) override;
   std::int64_t delete_replies_before(domain::Instant before, std::int64_t replies_max) override;
 
  private:

@@ -11,18 +11,20 @@ namespace allocation::adapters::sqlite {
 using service_layer::StoredReply;
 
 std::vector<std::optional<StoredReply>> SqliteTables::find_replies(
-    const std::vector<const service_layer::IdempotencyKey*>& keys, domain::Instant since) {
+    const std::vector<const service_layer::IdempotencyKey*>& keys) {
   try {
     std::vector<std::optional<StoredReply>> found;
     for (const service_layer::IdempotencyKey* key : keys) {
       StatementUse select{db_.statement(sql::select_reply)};
-      select->bind(1, key->owner).bind(2, key->key).bind(3, stored_instant(since));
+      select->bind(1, key->owner).bind(2, key->key);
       if (!select->step()) {
         found.emplace_back();
         continue;
       }
-      found.push_back(StoredReply{
-          select->text(0), {static_cast<int>(select->int64(1)), select->text(2), select->text(3)}});
+      found.push_back(
+          StoredReply{select->text(0),
+                      {static_cast<int>(select->int64(1)), select->text(2), select->text(3)},
+                      domain::Instant{std::chrono::milliseconds{select->int64(4)}}});
     }
     return found;
   } catch (const SqliteError& error) {
@@ -32,10 +34,12 @@ std::vector<std::optional<StoredReply>> SqliteTables::find_replies(
 
 void SqliteTables::store_reply(const service_layer::IdempotencyKey& key,
                                const service_layer::RecordedReply& reply, domain::Instant at,
-                               domain::Instant since) {
+                               bool replacing) {
   try {
-    StatementUse expired{db_.statement(sql::delete_expired_reply)};
-    expired->bind(1, key.owner).bind(2, key.key).bind(3, stored_instant(since)).execute();
+    if (replacing) {
+      StatementUse expired{db_.statement(sql::delete_reply)};
+      expired->bind(1, key.owner).bind(2, key.key).execute();
+    }
     StatementUse insert{db_.statement(sql::insert_reply)};
     insert->bind(1, key.owner).bind(2, key.key).bind(3, key.request_digest);
     insert->bind(4, std::int64_t{reply.status}).bind(5, reply.content_type).bind(6, reply.body);
