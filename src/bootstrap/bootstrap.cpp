@@ -124,6 +124,11 @@ Service::Service(const ServiceSettings& settings) {
         open_token_store(settings.database_url), std::chrono::milliseconds{1000});
   }
   if (settings.redis) {
+    std::optional<adapters::redis::RedisStream> stream;
+    if (!settings.redis_stream.empty()) {
+      stream =
+          adapters::redis::RedisStream{settings.redis_stream, settings.redis_stream_length_max};
+    }
     // Each event kind on its channel, the book's `line_allocated` first.
     for (auto [event, channel] :
          {std::pair{domain::events::Allocated::name, "line_allocated"},
@@ -137,7 +142,8 @@ Service::Service(const ServiceSettings& settings) {
       relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
           open_outbox_reader(url),
           std::make_unique<adapters::redis::RedisPublisher>(
-              adapters::redis::RedisAddress{settings.redis->host, settings.redis->port}, channel),
+              adapters::redis::RedisAddress{settings.redis->host, settings.redis->port}, channel,
+              stream),
           service_layer::OutboxRelay::Settings{.event_name = std::string{event}}));
     }
   }

@@ -68,6 +68,10 @@ struct ServiceSettings {
   bool authentication = false;
   // Without Redis, Allocated events wait in the outbox; without SMTP, OutOfStock ones do.
   std::optional<RedisAddress> redis;
+  // With Redis, every event is also appended to this stream, kept to about
+  // redis_stream_length_max entries; empty: none.
+  std::string redis_stream = "allocation:events";
+  std::int64_t redis_stream_length_max = 1'000'000;
   std::optional<SmtpSettings> smtp;
   service_layer::GroupCommitter::Limits limits;
   // How often the expiry of holds is recorded (their stock is free from expires_at anyway).

@@ -47,7 +47,7 @@ bool OutboxRelay::deliver_waiting() {
     bool destination_failed = false;
     for (const OutboxEntry& entry : entries) {
       try {
-        destination_->deliver(entry.event);
+        destination_->deliver(entry);
         accepted.push_back(entry.id);
       } catch (const std::exception& error) {
         spdlog::warn("msg=\"event not delivered; will retry\" event={} outbox_id={} error=\"{}\"",

@@ -29,11 +29,12 @@ class OutboxReader {
 };
 
 // Where an event goes once it leaves: a broker, a mail server. Throws when the destination
-// did not accept it; returns only once it did.
+// did not accept it; returns only once it did. The entry's id, the outbox sequence number,
+// lets a consumer that may see an event twice (at least once) tell.
 class EventDestination {
  public:
   virtual ~EventDestination() = default;
-  virtual void deliver(const domain::Event& event) = 0;
+  virtual void deliver(const OutboxEntry& entry) = 0;
 };
 
 // Delivers one kind of event from the outbox to its destination, at least once and in the

@@ -228,10 +228,11 @@ def connected_over(socket_path):
 class PrivateRedis:
     """A redis-server of the test's own, which the test may stop and start again."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, persistent=False):
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}"
         self.directory = directory
+        self.persistent = persistent  # an append-only file, as a Redis that keeps streams runs
         self.process = None
 
     def start(self):
@@ -254,7 +255,8 @@ class PrivateRedis:
     def _spawn(self, *arguments):
         self.process = subprocess.Popen(
             [os.environ["ALLOCATION_TEST_REDIS_SERVER"], "--bind", "127.0.0.1", *arguments,
-             "--save", "", "--appendonly", "no", "--dir", str(self.directory)],
+             "--save", "", "--appendonly", "yes" if self.persistent else "no",
+             "--appendfsync", "always", "--dir", str(self.directory)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def _wait_for_port(self):

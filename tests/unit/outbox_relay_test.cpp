@@ -47,10 +47,10 @@ class FakeStore final : public OutboxReader {
 class FakeDestination final : public EventDestination {
  public:
   explicit FakeDestination(Shared& shared) : shared_{shared} {}
-  void deliver(const domain::Event& event) override {
+  void deliver(const OutboxEntry& entry) override {
     if (shared_.destination_down) throw std::runtime_error{"broker down"};
     std::lock_guard lock{shared_.mutex};
-    shared_.delivered.push_back(std::get<Allocated>(event).orderid);
+    shared_.delivered.push_back(std::get<Allocated>(entry.event).orderid);
   }
 
  private:

@@ -38,8 +38,8 @@ SmtpNotifications::SmtpNotifications(SmtpSettings settings) : settings_{std::mov
   if (!initialised) throw std::runtime_error{"cannot initialise libcurl"};
 }
 
-void SmtpNotifications::deliver(const domain::Event& event) {
-  const auto* out_of_stock = std::get_if<domain::events::OutOfStock>(&event);
+void SmtpNotifications::deliver(const service_layer::OutboxEntry& entry) {
+  const auto* out_of_stock = std::get_if<domain::events::OutOfStock>(&entry.event);
   if (out_of_stock == nullptr) throw std::logic_error{"only OutOfStock events are e-mailed"};
   Upload message{"From: " + settings_.sender + "\r\nTo: " + settings_.recipient +
                  "\r\nSubject: allocation service notification\r\n\r\nOut of stock for " +

@@ -17,7 +17,7 @@ struct SmtpSettings {
 class SmtpNotifications final : public service_layer::EventDestination {
  public:
   explicit SmtpNotifications(SmtpSettings settings);
-  void deliver(const domain::Event& event) override;
+  void deliver(const service_layer::OutboxEntry& entry) override;
 
  private:
   SmtpSettings settings_;

@@ -18,36 +18,59 @@ timeval as_timeval(std::chrono::milliseconds timeout) {
 }  // namespace
 
 RedisPublisher::RedisPublisher(RedisAddress address, std::string channel,
-                               std::chrono::milliseconds timeout)
-    : address_{std::move(address)}, channel_{std::move(channel)}, timeout_{timeout} {}
+                               std::optional<RedisStream> stream, std::chrono::milliseconds timeout)
+    : address_{std::move(address)},
+      channel_{std::move(channel)},
+      stream_{std::move(stream)},
+      timeout_{timeout} {}
 
 RedisPublisher::~RedisPublisher() {
   if (context_ != nullptr) redisFree(context_);
 }
 
-void RedisPublisher::deliver(const domain::Event& event) {
-  if (context_ == nullptr) {
-    context_ = redisConnectWithTimeout(address_.host.c_str(), address_.port, as_timeval(timeout_));
-    if (context_ == nullptr || context_->err != 0) {
-      std::string reason = context_ != nullptr ? context_->errstr : "out of memory";
-      if (context_ != nullptr) redisFree(context_);
-      context_ = nullptr;
-      throw std::runtime_error{"cannot connect to Redis at " + address_.host + ":" +
-                               std::to_string(address_.port) + ": " + reason};
-    }
-    redisSetTimeout(context_, as_timeval(timeout_));
-  }
-  std::string payload = to_json(event);
-  auto* reply = static_cast<redisReply*>(redisCommand(
-      context_, "PUBLISH %b %b", channel_.data(), channel_.size(), payload.data(), payload.size()));
-  if (reply == nullptr || reply->type == REDIS_REPLY_ERROR) {
-    std::string reason = reply != nullptr ? std::string{reply->str, reply->len} : context_->errstr;
-    if (reply != nullptr) freeReplyObject(reply);
-    redisFree(context_);
+void RedisPublisher::connect() {
+  context_ = redisConnectWithTimeout(address_.host.c_str(), address_.port, as_timeval(timeout_));
+  if (context_ == nullptr || context_->err != 0) {
+    std::string reason = context_ != nullptr ? context_->errstr : "out of memory";
+    if (context_ != nullptr) redisFree(context_);
     context_ = nullptr;
-    throw std::runtime_error{"Redis did not accept the event: " + reason};
+    throw std::runtime_error{"cannot connect to Redis at " + address_.host + ":" +
+                             std::to_string(address_.port) + ": " + reason};
   }
-  freeReplyObject(reply);
+  redisSetTimeout(context_, as_timeval(timeout_));
+}
+
+void RedisPublisher::expect_accepted() {
+  void* raw = nullptr;
+  int status = redisGetReply(context_, &raw);
+  auto* reply = static_cast<redisReply*>(raw);
+  if (status == REDIS_OK && reply != nullptr && reply->type != REDIS_REPLY_ERROR) {
+    freeReplyObject(reply);
+    return;
+  }
+  std::string reason = reply != nullptr ? std::string{reply->str, reply->len} : context_->errstr;
+  if (reply != nullptr) freeReplyObject(reply);
+  redisFree(context_);
+  context_ = nullptr;
+  throw std::runtime_error{"Redis did not accept the event: " + reason};
+}
+
+void RedisPublisher::deliver(const service_layer::OutboxEntry& entry) {
+  if (context_ == nullptr) connect();
+  std::string payload = to_json(entry.event);
+  redisAppendCommand(context_, "PUBLISH %b %b", channel_.data(), channel_.size(), payload.data(),
+                     payload.size());
+  if (stream_) {
+    std::string length = std::to_string(stream_->length_max);
+    std::string seq = std::to_string(entry.id);
+    std::string_view event = domain::name_of(entry.event);
+    redisAppendCommand(context_, "XADD %b MAXLEN ~ %b * seq %b event %b channel %b payload %b",
+                       stream_->name.data(), stream_->name.size(), length.data(), length.size(),
+                       seq.data(), seq.size(), event.data(), event.size(), channel_.data(),
+                       channel_.size(), payload.data(), payload.size());
+  }
+  expect_accepted();
+  if (stream_) expect_accepted();
 }
 
 }  // namespace allocation::adapters::redis

@@ -25,6 +25,8 @@ struct ServeOptions {
   std::string smtp_from = "allocations@example.com";
   std::string smtp_to = "stock@made.com";
   std::int64_t idempotency_retention_s = 86'400;
+  std::string redis_stream = "allocation:events";
+  std::int64_t redis_stream_length_max = 1'000'000;
   entrypoints::http::ServerSettings server;
 };
 
@@ -91,6 +93,8 @@ bootstrap::ServiceSettings service_settings(const ServeOptions& options) {
   settings.authentication = options.auth == "on";
   settings.limits.idempotency_retention = std::chrono::seconds{options.idempotency_retention_s};
   if (!options.redis.empty()) settings.redis = bootstrap::parse_redis_url(options.redis);
+  settings.redis_stream = options.redis_stream;
+  settings.redis_stream_length_max = options.redis_stream_length_max;
   if (!options.smtp.empty()) {
     settings.smtp = bootstrap::SmtpSettings{options.smtp, options.smtp_from, options.smtp_to};
   }
@@ -125,6 +129,18 @@ void add_connections(CLI::App& serve, ServeOptions& options) {
                   "redis://HOST:PORT: publish Allocated events on line_allocated and consume "
                   "change_batch_quantity (without it, events wait in the outbox)")
       ->envname("ALLOCATION_REDIS");
+  serve
+      .add_option("--redis-stream", options.redis_stream,
+                  "Stream that every event is also appended to (XADD, fields seq, event, channel, "
+                  "payload), for consumer groups; empty: none")
+      ->envname("ALLOCATION_REDIS_STREAM")
+      ->capture_default_str();
+  serve
+      .add_option("--redis-stream-length-max", options.redis_stream_length_max,
+                  "Entries the stream is trimmed to, about (MAXLEN ~)")
+      ->envname("ALLOCATION_REDIS_STREAM_LENGTH_MAX")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}))
+      ->capture_default_str();
   serve
       .add_option("--smtp", options.smtp,
                   "smtp://HOST:PORT: e-mail OutOfStock events (without it, they wait in the "
