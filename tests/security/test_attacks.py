@@ -18,8 +18,8 @@ ROUTES = [
     ("GET", "/orders/o-attack", None),
     ("POST", "/orders/o-attack/cancel", None),
     ("POST", "/orders/o-attack/ship", None),
-    ("GET", "/healthz", None),
     ("GET", "/metrics", None),
+    ("POST", "/healthz", None),
     ("GET", "/no/such/route", None),
 ]
 
@@ -34,6 +34,19 @@ def test_no_route_is_reachable_without_a_token(secured, method, path, body):
     assert r.status_code == 401
     assert r.headers["WWW-Authenticate"] == "Bearer"
     assert r.json()["message"].startswith("authentication required")
+
+
+def test_liveness_is_open_to_a_load_balancer_without_a_token_and_answers_head(secured):
+    r = call(secured, "GET", "/healthz")
+    assert (r.status_code, r.json()) == (200, {"status": "ok"})
+    head = call(secured, "HEAD", "/healthz")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["Content-Length"] == str(len(r.content))
+    # A forged token changes nothing for an open route, and opens nothing else.
+    assert call(secured, "GET", "/healthz", headers={"Authorization": "Bearer forged"}).ok
+    assert call(secured, "GET", "/metrics", headers={"Authorization": "Bearer forged"}).status_code == 401
+    assert call(secured, "HEAD", "/metrics").status_code == 401
 
 
 def test_allocator_token_cannot_add_batch(secured):
@@ -97,13 +110,13 @@ def test_revoked_token_stops_working(secured):
     spare = create_token(url, "admin", "spare")
     import time
     for _ in range(50):
-        if call(secured, "GET", "/healthz", headers={"Authorization": f"Bearer {spare}"}).ok:
+        if call(secured, "GET", "/metrics", headers={"Authorization": f"Bearer {spare}"}).ok:
             break
         time.sleep(0.1)
     result = allocation("token", "revoke", "spare", "--database", url)
     assert result.returncode == 0, result.stderr
     for _ in range(50):
-        r = call(secured, "GET", "/healthz", headers={"Authorization": f"Bearer {spare}"})
+        r = call(secured, "GET", "/metrics", headers={"Authorization": f"Bearer {spare}"})
         if r.status_code == 401:
             break
         time.sleep(0.1)

@@ -64,25 +64,26 @@ class RoutesTest : public ::testing::Test {
 };
 
 TEST_F(RoutesTest, EachRouteHasItsMethodAndTheLeastRoleThatMayUseIt) {
-  std::vector<std::tuple<std::string_view, std::string_view, Role>> routes;
+  std::vector<std::tuple<std::string_view, std::string_view, std::optional<Role>>> routes;
   for (const Route& route : handler.routes().routes()) {
     routes.emplace_back(route.method, route.pattern, route.role);
   }
-  EXPECT_EQ(routes, (std::vector<std::tuple<std::string_view, std::string_view, Role>>{
-                        {"POST", "/add_batch", Role::admin},
-                        {"POST", "/allocate", Role::allocator},
-                        {"POST", "/change_batch_quantity", Role::admin},
-                        {"POST", "/change_batch_eta", Role::admin},
-                        {"GET", "/allocations/{orderid}", Role::reader},
-                        {"GET", "/products/{sku}", Role::reader},
-                        {"POST", "/orders", Role::allocator},
-                        {"GET", "/orders/{orderid}", Role::reader},
-                        {"POST", "/orders/{orderid}/confirm", Role::allocator},
-                        {"POST", "/orders/{orderid}/cancel", Role::allocator},
-                        {"POST", "/orders/{orderid}/ship", Role::admin},
-                        {"GET", "/healthz", Role::reader},
-                        {"GET", "/metrics", Role::reader},
-                    }));
+  EXPECT_EQ(routes,
+            (std::vector<std::tuple<std::string_view, std::string_view, std::optional<Role>>>{
+                {"POST", "/add_batch", Role::admin},
+                {"POST", "/allocate", Role::allocator},
+                {"POST", "/change_batch_quantity", Role::admin},
+                {"POST", "/change_batch_eta", Role::admin},
+                {"GET", "/allocations/{orderid}", Role::reader},
+                {"GET", "/products/{sku}", Role::reader},
+                {"POST", "/orders", Role::allocator},
+                {"GET", "/orders/{orderid}", Role::reader},
+                {"POST", "/orders/{orderid}/confirm", Role::allocator},
+                {"POST", "/orders/{orderid}/cancel", Role::allocator},
+                {"POST", "/orders/{orderid}/ship", Role::admin},
+                {"GET", "/healthz", std::nullopt},
+                {"GET", "/metrics", Role::reader},
+            }));
 }
 
 TEST_F(RoutesTest, AnUnknownPathIsNotFound) {
@@ -117,12 +118,21 @@ TEST_F(RoutesTest, ATokenBelowARoutesRoleIsForbidden) {
 }
 
 TEST_F(RoutesTest, NoTokenOrAnUnknownOneIsUnauthorized) {
-  Response missing = request("GET", "/healthz", "", "");
+  Response missing = request("GET", "/metrics", "", "");
   EXPECT_EQ(missing.status, Status::unauthorized);
   EXPECT_EQ(missing.header("WWW-Authenticate"), "Bearer");
-  EXPECT_EQ(request("GET", "/healthz", "", "stolen").status, Status::unauthorized);
+  EXPECT_EQ(request("GET", "/metrics", "", "stolen").status, Status::unauthorized);
   // Authentication comes before routing: an unknown path tells a stranger nothing.
   EXPECT_EQ(request("GET", "/nope", "", "").status, Status::unauthorized);
+}
+
+TEST_F(RoutesTest, LivenessIsOpenToAnyoneAndAnswersHead) {
+  EXPECT_EQ(request("GET", "/healthz", "", "").status, Status::ok);
+  EXPECT_EQ(request("GET", "/healthz?probe=lb", "", "stolen").status, Status::ok);
+  EXPECT_EQ(request("HEAD", "/healthz", "", "").status, Status::ok);
+  EXPECT_EQ(request("HEAD", "/metrics", "", "").status, Status::unauthorized);
+  EXPECT_EQ(request("HEAD", "/metrics", "", "reader-token").status, Status::ok);
+  EXPECT_EQ(request("POST", "/healthz", "", "").status, Status::unauthorized);
 }
 
 TEST_F(RoutesTest, EveryResponseNamesItsRequestId) {

@@ -40,6 +40,10 @@ void RequestHandler::handle(const HttpRequest& request, Respond respond) {
     response.with_header("X-Request-Id", request_id);
     respond(std::move(response));
   };
+  if (routes_.open_to_anyone(request.method, request.target)) {
+    return route(request, service_layer::Actor{"", std::move(request_id)}, std::nullopt,
+                 std::move(respond_with_id));
+  }
   auto admitted = access_.admit(request.authorization);
   if (auto* refusal = std::get_if<Response>(&admitted)) {
     return respond_with_id(std::move(*refusal));
@@ -61,8 +65,10 @@ void RequestHandler::route(const HttpRequest& request, service_layer::Actor acto
     return respond(no_route_response(*no_route, request.method, path));
   }
   auto& [route, parameters] = std::get<RouteTable::Found>(found);
-  if (auto refusal = Access::refusal(identity, route->role, request.method, path)) {
-    return respond(std::move(*refusal));
+  if (route->role) {
+    if (auto refusal = Access::refusal(identity, *route->role, request.method, path)) {
+      return respond(std::move(*refusal));
+    }
   }
   std::optional<std::string> idempotency_key;
   if (request.idempotency_key && request.method == "POST") {

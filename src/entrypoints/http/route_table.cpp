@@ -1,5 +1,6 @@
 #include "entrypoints/http/route_table.hpp"
 
+#include <algorithm>
 #include <optional>
 
 namespace allocation::entrypoints::http {
@@ -44,10 +45,20 @@ std::variant<RouteTable::Found, RouteTable::NoRoute> RouteTable::find(
   for (const Route& route : routes_) {
     auto parameters = match(route.pattern, segments);
     if (!parameters) continue;
-    if (route.method == method) return Found{&route, std::move(*parameters)};
+    if (route.method == method || (method == "HEAD" && route.method == "GET")) {
+      return Found{&route, std::move(*parameters)};
+    }
     no_route.allowed_methods.push_back(route.method);
   }
   return no_route;
+}
+
+bool RouteTable::open_to_anyone(std::string_view method, std::string_view target) const {
+  std::string_view path = target.substr(0, target.find('?'));
+  return std::any_of(routes_.begin(), routes_.end(), [&](const Route& route) {
+    bool same_method = route.method == method || (method == "HEAD" && route.method == "GET");
+    return !route.role && same_method && route.pattern == path;
+  });
 }
 
 Response no_route_response(const RouteTable::NoRoute& no_route, std::string_view method,

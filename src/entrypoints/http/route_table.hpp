@@ -34,8 +34,9 @@ struct Route {
   std::string_view method;
   // Segments separated by `/`; a segment `{name}` matches any one segment.
   std::string_view pattern;
-  // The least role a token needs, with authentication on.
-  service_layer::Role role;
+  // The least role a token needs, with authentication on; none: anyone, without a token
+  // (liveness and readiness, for load balancers). A pattern without parameters, then.
+  std::optional<service_layer::Role> role;
   Handler handler;
 };
 
@@ -54,8 +55,11 @@ class RouteTable {
 
   explicit RouteTable(std::vector<Route> routes) : routes_{std::move(routes)} {}
 
+  // A HEAD request finds the GET route of its path.
   [[nodiscard]] std::variant<Found, NoRoute> find(std::string_view method,
                                                   const std::vector<std::string>& segments) const;
+  // Whether `target` (a path and maybe a query) is a route that anyone may use.
+  [[nodiscard]] bool open_to_anyone(std::string_view method, std::string_view target) const;
   [[nodiscard]] const std::vector<Route>& routes() const { return routes_; }
 
  private:

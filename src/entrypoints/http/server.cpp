@@ -66,19 +66,13 @@ auto async_handle(RequestHandler& handler, const HttpRequest& request, Completio
 }
 
 HttpRequest decoded(const Request& request) {
-  HttpRequest decoded{request.method_string(),
-                      request.target(),
-                      request[bhttp::field::authorization],
-                      std::nullopt,
-                      std::nullopt,
-                      request.body()};
-  if (auto given = request.find("X-Request-Id"); given != request.end()) {
-    decoded.request_id = given->value();
-  }
-  if (auto given = request.find("Idempotency-Key"); given != request.end()) {
-    decoded.idempotency_key = given->value();
-  }
-  return decoded;
+  auto header = [&](std::string_view name) -> std::optional<std::string_view> {
+    auto given = request.find(name);
+    if (given == request.end()) return std::nullopt;
+    return given->value();
+  };
+  return {request.method_string(), request.target(),          request[bhttp::field::authorization],
+          header("X-Request-Id"),  header("Idempotency-Key"), request.body()};
 }
 
 }  // namespace
@@ -195,6 +189,12 @@ awaitable<void> HttpServer::Impl::serve(tcp::socket socket) {
     response.keep_alive(request->keep_alive() && !stopping &&
                         requests < settings.requests_per_connection_max);
     response.prepare_payload();
+    if (request->method() == bhttp::verb::head) {
+      // The header of the GET, without its body.
+      auto length = response.body().size();
+      response.body().clear();
+      response.content_length(length);
+    }
     count(response);
     stream.expires_after(settings.write_timeout);
     auto [write_error, _] = co_await bhttp::async_write(stream, response, use_tuple);
