@@ -284,6 +284,9 @@ TEST_P(UnitOfWorkContract, TheAuditTrailCannotBeRewritten) {
                                  Actor{"ops", "req-1"});
   EXPECT_ANY_THROW(database->execute("UPDATE audit SET token_name = 'someone-else'"));
   EXPECT_ANY_THROW(database->execute("DELETE FROM audit"));
+  if (GetParam() == "postgresql") {
+    EXPECT_ANY_THROW(database->execute("TRUNCATE audit"));
+  }
   EXPECT_EQ(database->scalar("SELECT count(*) FROM audit WHERE token_name = 'ops'"), 1);
 }
 

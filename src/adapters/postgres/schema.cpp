@@ -147,6 +147,11 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (recorded_at);
 )sql",
+    R"sql(
+-- Emptying the audit trail at once is rewriting it too.
+CREATE TRIGGER audit_not_truncated BEFORE TRUNCATE ON audit
+FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+)sql",
 };
 
 }  // namespace
