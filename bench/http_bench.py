@@ -44,12 +44,12 @@ def free_port():
 
 
 class Server:
-    def __init__(self, binary, directory, extra_arguments=(), database_url=None):
+    def __init__(self, binary, directory, extra_arguments=(), database_url=None, log_level="warn"):
         self.port = free_port()
         self.log = open(os.path.join(directory, "server.log"), "wb")
         self.process = subprocess.Popen(
             [binary, "serve", "--listen", f"127.0.0.1:{self.port}",
-             "--database", database_url or f"sqlite:///{directory}/bench.db", "--log-level", "warn",
+             "--database", database_url or f"sqlite:///{directory}/bench.db", "--log-level", log_level,
              *extra_arguments],
             stdout=self.log, stderr=self.log)
         for _ in range(200):
@@ -162,11 +162,12 @@ def fresh_postgres_database(server_url):
     return f"{server_url.rsplit('/', 1)[0]}/{name}"
 
 
-def run_scenario(binary, scenario, connection_counts, duration, repeats, postgres=None):
+def run_scenario(binary, scenario, connection_counts, duration, repeats, postgres=None,
+                 log_level="warn"):
     rows = []
     with tempfile.TemporaryDirectory(prefix="allocation-bench-") as directory:
         database_url = fresh_postgres_database(postgres) if postgres else None
-        server = Server(binary, directory, database_url=database_url)
+        server = Server(binary, directory, database_url=database_url, log_level=log_level)
         try:
             seed(server, scenario)
             acknowledged = 0
@@ -218,6 +219,8 @@ def main():
     parser.add_argument("--json", help="also write the rows to this file")
     parser.add_argument("--postgres", metavar="URL",
                         help="run on fresh databases of this PostgreSQL server instead of SQLite")
+    parser.add_argument("--log-level", default="warn",
+                        help="the server's --log-level: info writes an access line per request")
     args = parser.parse_args()
 
     connection_counts = [int(c) for c in args.connections.split(",")]
@@ -226,7 +229,7 @@ def main():
     rows = []
     for scenario in args.scenarios.split(","):
         rows += run_scenario(args.binary, scenario, connection_counts, args.duration, args.repeats,
-                             args.postgres)
+                             args.postgres, args.log_level)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=2)

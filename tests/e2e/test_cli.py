@@ -120,3 +120,11 @@ def test_the_server_threads_are_named_for_top_and_perf(server_factory):
             break
         time.sleep(0.05)
     assert expected <= names
+
+
+def test_the_access_log_can_be_turned_off(server_factory):
+    server = server_factory(extra_env={"ALLOCATION_ACCESS_LOG_LEVEL": "off"}).start()
+    r = requests.get(f"{server.url}/healthz")
+    assert r.status_code == 200
+    server.terminate()
+    assert 'msg="request"' not in server.logs()

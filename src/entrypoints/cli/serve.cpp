@@ -19,6 +19,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:5005";
   std::string database = default_database;
   std::string log_level = "info";
+  std::string access_log_level = "info";
   std::string auth = "off";
   std::string redis;
   std::string smtp;
@@ -59,16 +60,20 @@ std::string redacted(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
+// spdlog's level of that name; `flag` names the option in the error for another name.
+spdlog::level::level_enum log_level_named(const std::string& level, const std::string& flag) {
+  auto parsed = spdlog::level::from_str(level);
+  if (parsed == spdlog::level::off && level != "off") {
+    throw UsageError{flag + " '" + level + "' is not one of trace, debug, info, warn, error, off"};
+  }
+  return parsed;
+}
+
 void configure_logging(const std::string& level) {
   auto logger = spdlog::stderr_logger_mt("allocation");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("time=%Y-%m-%dT%H:%M:%S.%fZ level=%l %v", spdlog::pattern_time_type::utc);
-  auto parsed = spdlog::level::from_str(level);
-  if (parsed == spdlog::level::off && level != "off") {
-    throw UsageError{"--log-level '" + level +
-                     "' is not one of trace, debug, info, warn, error, off"};
-  }
-  spdlog::set_level(parsed);
+  spdlog::set_level(log_level_named(level, "--log-level"));
 }
 
 // Raises the open files limit as far as allowed, and warns when it is still too low for the
@@ -109,6 +114,7 @@ int serve(const ServeOptions& options) {
   configure_logging(options.log_level);
   raise_open_files_limit(options.server.connections_max);
   entrypoints::http::ServerSettings http = options.server;
+  http.access_log_level = log_level_named(options.access_log_level, "--access-log-level");
   split_listen_address(options.listen, http);
   prepare(options.database);
   bootstrap::Server server{service_settings(options), http};
@@ -154,6 +160,12 @@ void add_connections(CLI::App& serve, ServeOptions& options) {
       ->capture_default_str();
   serve.add_option("--log-level", options.log_level, "trace, debug, info, warn, error or off")
       ->envname("ALLOCATION_LOG_LEVEL")
+      ->capture_default_str();
+  serve
+      .add_option("--access-log-level", options.access_log_level,
+                  "Level of the line logged for each request (shown when --log-level lets it "
+                  "through); off: none")
+      ->envname("ALLOCATION_ACCESS_LOG_LEVEL")
       ->capture_default_str();
   serve
       .add_option("--auth", options.auth,

@@ -1,5 +1,7 @@
 #include "entrypoints/http/request_handler.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/url/parse.hpp>
 #include <cstdio>
 #include <random>
@@ -21,13 +23,20 @@ std::string random_prefix() {
 
 }  // namespace
 
-RequestHandler::RequestHandler(RouteTable routes, Access access, InputLimits input)
+RequestHandler::RequestHandler(RouteTable routes, Access access, InputLimits input,
+                               spdlog::level::level_enum access_log_level)
     : routes_{std::move(routes)},
       access_{std::move(access)},
       input_{input},
+      access_log_level_{access_log_level},
       request_id_prefix_{random_prefix()} {}
 
 void RequestHandler::handle(const HttpRequest& request, Respond respond) {
+  std::shared_ptr<AccessEntry> entry;
+  if (access_log_level_ != spdlog::level::off) {
+    entry = std::make_shared<AccessEntry>(
+        AccessEntry{std::string{request.method}, "-", "", std::chrono::steady_clock::now()});
+  }
   std::string request_id = request_id_prefix_ + "-" + std::to_string(++requests_received_);
   if (request.request_id) {
     auto given = decode_request_id(*request.request_id, input_);
@@ -36,13 +45,15 @@ void RequestHandler::handle(const HttpRequest& request, Respond respond) {
     }
     request_id = std::get<std::string>(std::move(given));
   }
-  Respond respond_with_id = [respond = std::move(respond), request_id](Response response) {
+  Respond respond_with_id = [this, respond = std::move(respond), request_id,
+                             entry](Response response) {
     response.with_header("X-Request-Id", request_id);
+    if (entry) log_access(*entry, response, request_id);
     respond(std::move(response));
   };
   if (routes_.open_to_anyone(request.method, request.target)) {
     return route(request, service_layer::Actor{"", std::move(request_id)}, std::nullopt,
-                 std::move(respond_with_id));
+                 entry.get(), std::move(respond_with_id));
   }
   auto admitted = access_.admit(request.authorization);
   if (auto* refusal = std::get_if<Response>(&admitted)) {
@@ -50,12 +61,24 @@ void RequestHandler::handle(const HttpRequest& request, Respond respond) {
   }
   const auto& identity = std::get<std::optional<service_layer::Identity>>(admitted);
   service_layer::Actor actor{identity ? identity->name : "", std::move(request_id)};
-  route(request, std::move(actor), identity, std::move(respond_with_id));
+  if (entry) entry->token_name = actor.token_name;
+  route(request, std::move(actor), identity, entry.get(), std::move(respond_with_id));
+}
+
+void RequestHandler::log_access(const AccessEntry& entry, const Response& response,
+                                const std::string& request_id) const {
+  auto microseconds = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - entry.received)
+                          .count();
+  spdlog::log(access_log_level_,
+              "msg=\"request\" method={} route={} status={} us={} request_id={} token=\"{}\"",
+              entry.method, entry.route, static_cast<unsigned>(response.status), microseconds,
+              request_id, entry.token_name);
 }
 
 void RequestHandler::route(const HttpRequest& request, service_layer::Actor actor,
                            const std::optional<service_layer::Identity>& identity,
-                           Respond respond) {
+                           AccessEntry* entry, Respond respond) {
   auto url = boost::urls::parse_origin_form(request.target);
   if (!url) return respond(message_response(Status::bad_request, "malformed request target"));
   std::string path = url->path();
@@ -65,6 +88,7 @@ void RequestHandler::route(const HttpRequest& request, service_layer::Actor acto
     return respond(no_route_response(*no_route, request.method, path));
   }
   auto& [route, parameters] = std::get<RouteTable::Found>(found);
+  if (entry != nullptr) entry->route = route->pattern;
   if (route->role) {
     if (auto refusal = Access::refusal(identity, *route->role, request.method, path)) {
       return respond(std::move(*refusal));

@@ -1,6 +1,10 @@
 #pragma once
 
+#include <spdlog/common.h>
+
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,7 +30,10 @@ struct HttpRequest {
 // event loop's thread.
 class RequestHandler {
  public:
-  RequestHandler(RouteTable routes, Access access, InputLimits input);
+  // With an `access_log_level` other than off, each response is logged at that level: its
+  // request's method, route, status, microseconds to answer, request id and token name.
+  RequestHandler(RouteTable routes, Access access, InputLimits input,
+                 spdlog::level::level_enum access_log_level = spdlog::level::off);
 
   // Answers through `respond`, once, from any thread; the response names the request's id
   // in X-Request-Id.
@@ -35,12 +42,25 @@ class RequestHandler {
   [[nodiscard]] const RouteTable& routes() const { return routes_; }
 
  private:
+  // What the access log says of a request, filled in as it is handled.
+  struct AccessEntry {
+    std::string method;
+    std::string route = "-";
+    std::string token_name;
+    std::chrono::steady_clock::time_point received;
+  };
+
+  // `route` notes the route matched in `entry`, if any.
   void route(const HttpRequest& request, service_layer::Actor actor,
-             const std::optional<service_layer::Identity>& identity, Respond respond);
+             const std::optional<service_layer::Identity>& identity, AccessEntry* entry,
+             Respond respond);
+  void log_access(const AccessEntry& entry, const Response& response,
+                  const std::string& request_id) const;
 
   RouteTable routes_;
   Access access_;
   InputLimits input_;
+  spdlog::level::level_enum access_log_level_;
   // Makes request ids unique across restarts and processes.
   std::string request_id_prefix_;
   std::uint64_t requests_received_ = 0;

@@ -84,7 +84,7 @@ struct HttpServer::Impl {
         handler{api_routes({service.commands, service.clock, query_on_reader(service.read_model),
                             [this] { return metrics_text(); }, this->settings.input}),
                 Access{this->settings.authenticator, this->settings.token_requests_per_second_max},
-                this->settings.input} {
+                this->settings.input, this->settings.access_log_level} {
     asio::post(reader, [] { name_this_thread("reader"); });
   }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <spdlog/common.h>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -39,6 +41,8 @@ struct ServerSettings {
   // After SIGINT or SIGTERM, in-flight requests get this long to finish.
   std::chrono::milliseconds shutdown_grace{10'000};
   InputLimits input;
+  // The level each request's access line is logged at (see RequestHandler); off: none.
+  spdlog::level::level_enum access_log_level = spdlog::level::info;
   // With an authenticator, every request needs a bearer token of a sufficient role; without
   // one, the server listens on loopback addresses only.
   const service_layer::Authenticator* authenticator = nullptr;
