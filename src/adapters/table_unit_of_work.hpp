@@ -43,6 +43,7 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
   void store_group() override;
   void discard_group() override;
   void make_durable() override { tables_->make_durable(); }
+  void record_write_check(domain::Instant at) override { tables_->store_write_check(at); }
 
   domain::Product* get(std::string_view sku) override;
   domain::Product& add(domain::Product product) override;

@@ -64,6 +64,8 @@ class Tables {
   virtual void store_in_outbox(const domain::Event& event) = 0;
   virtual void store_in_audit(const service_layer::Actor& actor, const domain::Event& event) = 0;
 
+  // One row, rewritten: that storage accepts writes.
+  virtual void store_write_check(domain::Instant at) = 0;
   // As service_layer::ReplyRepository says.
   virtual std::vector<std::optional<service_layer::StoredReply>> find_replies(
       const std::vector<const service_layer::IdempotencyKey*>& keys) = 0;

@@ -9,10 +9,13 @@ Server::Server(const ServiceSettings& service, entrypoints::http::ServerSettings
   http.authenticator = service_.authenticator();
   http_ = std::make_unique<entrypoints::http::HttpServer>(
       entrypoints::http::ServicePorts{service_.commands(), service_.clock(), service_.read_model(),
-                                      [this] { return figures(); }},
+                                      [this] { return figures(); },
+                                      [this] { return broker_problems(); }},
       std::move(http));
-  if (service.redis)
+  if (service.redis) {
+    redis_address_ = service.redis->host + ":" + std::to_string(service.redis->port);
     consumer_.emplace(service.redis->host, service.redis->port, service_.commands());
+  }
 }
 
 Server::~Server() = default;
@@ -21,6 +24,11 @@ void Server::run() {
   http_->run();
   consumer_.reset();
   service_.stop();
+}
+
+std::vector<std::string> Server::broker_problems() const {
+  if (!consumer_ || consumer_->connected()) return {};
+  return {"Redis at " + redis_address_ + " is unreachable"};
 }
 
 entrypoints::http::ServiceFigures Server::figures() const {

@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bootstrap/bootstrap.hpp"
 #include "entrypoints/http/server.hpp"
@@ -30,9 +31,11 @@ class Server {
 
  private:
   [[nodiscard]] entrypoints::http::ServiceFigures figures() const;
+  [[nodiscard]] std::vector<std::string> broker_problems() const;
 
   Service service_;
   std::unique_ptr<entrypoints::http::HttpServer> http_;
+  std::string redis_address_;
   std::optional<entrypoints::redis::RedisConsumer> consumer_;
 };
 

@@ -17,7 +17,8 @@ template <class Submissions>
 std::vector<std::string> skus_named(const Submissions& group, std::size_t from) {
   std::vector<std::string> skus;
   for (std::size_t i = from; i < group.size(); ++i) {
-    std::visit([&](const auto& command) { command.add_skus(skus); }, group[i].command);
+    if (!group[i].command) continue;
+    std::visit([&](const auto& command) { command.add_skus(skus); }, *group[i].command);
   }
   std::sort(skus.begin(), skus.end());
   skus.erase(std::unique(skus.begin(), skus.end()), skus.end());
@@ -57,7 +58,16 @@ GroupCommitter::~GroupCommitter() { stop(); }
 
 void GroupCommitter::submit(domain::Command command, Completion done, Actor actor,
                             std::optional<Idempotency> idempotency) {
-  auto submitted = Steady::now();
+  enqueue(Submission{std::move(command), std::move(done), std::move(actor), std::move(idempotency),
+                     Steady::now()});
+}
+
+void GroupCommitter::check_writes(Completion done) {
+  enqueue(Submission{std::nullopt, std::move(done), {}, std::nullopt, Steady::now()});
+}
+
+void GroupCommitter::enqueue(Submission submission) {
+  const auto& idempotency = submission.idempotency;
   Rejection rejection;
   {
     std::lock_guard lock{mutex_};
@@ -69,13 +79,12 @@ void GroupCommitter::submit(domain::Command command, Completion done, Actor acto
       rejection = {ErrorKind::key_in_flight,
                    "a request with this Idempotency-Key is still being handled; retry later"};
     } else {
-      queue_.push_back(Submission{std::move(command), std::move(done), std::move(actor),
-                                  std::move(idempotency), submitted});
+      queue_.push_back(std::move(submission));
       if (queue_.size() == 1) wake_.notify_one();
       return;
     }
   }
-  done(std::move(rejection));
+  submission.done(std::move(rejection));
 }
 
 void GroupCommitter::stop() {
@@ -173,7 +182,11 @@ void GroupCommitter::handle_from(std::vector<Submission>& group, std::size_t fro
 
 Outcome GroupCommitter::handle(const Submission& submission) {
   try {
-    return bus_.handle(submission.command, submission.actor);
+    if (!submission.command) {
+      uow_.record_write_check(clock_.now());
+      return CommandResult{};
+    }
+    return bus_.handle(*submission.command, submission.actor);
   } catch (const StorageUnavailable&) {
     throw;
   } catch (const ConcurrencyConflict&) {

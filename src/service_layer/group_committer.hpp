@@ -87,6 +87,11 @@ class GroupCommitter {
   void submit(domain::Command command, Completion done, Actor actor = {},
               std::optional<Idempotency> idempotency = std::nullopt);
 
+  // Thread-safe. Writes a row of its own in a group, as a command would, so that `done`
+  // tells whether storage accepts writes now: a CommandResult once the write is durable, or
+  // the rejection any command would get.
+  void check_writes(Completion done);
+
   // Handles every command already submitted, then ends the writer thread.
   void stop();
 
@@ -118,7 +123,8 @@ class GroupCommitter {
   using Steady = std::chrono::steady_clock;
 
   struct Submission {
-    domain::Command command;
+    // None: a check of writes.
+    std::optional<domain::Command> command;
     Completion done;
     Actor actor;
     std::optional<Idempotency> idempotency;
@@ -132,6 +138,7 @@ class GroupCommitter {
     Steady::time_point stored;
   };
 
+  void enqueue(Submission submission);
   void write();
   // Moves waiting commands into `group`, up to its limit; false when none was waiting. With
   // `wait`, first waits for a command or for stop().

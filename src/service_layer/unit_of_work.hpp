@@ -90,6 +90,9 @@ class UnitOfWork {
   void act_for(Actor actor) { actor_ = std::move(actor); }
   [[nodiscard]] const Actor& actor() const { return actor_; }
 
+  // Writes when storage was last checked for writes, in the group (GroupCommitter::check_writes).
+  virtual void record_write_check(domain::Instant at) = 0;
+
   virtual void begin_group() = 0;
   // Accepts the changes made since the last accept or discard into the group and collects
   // the events that the products raised. Throws ConcurrencyConflict when a product was

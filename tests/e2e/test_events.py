@@ -356,3 +356,18 @@ def test_the_consumer_reconnects_after_redis_restarts(redis_and_server):
         return product["batches"][0]["purchased"] == 4
 
     wait_for(changed, seconds=20)
+
+
+def test_readiness_names_an_unreachable_redis_and_liveness_does_not_care(redis_and_server):
+    private_redis, server = redis_and_server
+    wait_for(lambda: requests.get(f"{server.url}/readyz").status_code == 200)
+    assert requests.get(f"{server.url}/readyz").json() == {"status": "ready"}
+    private_redis.stop()
+    # A Response of status 503 is falsy: wait for a list holding it.
+    [unready] = wait_for(lambda: [r for r in [requests.get(f"{server.url}/readyz")]
+                                  if r.status_code == 503])
+    assert unready.json()["problems"] == [f"Redis at 127.0.0.1:{private_redis.port} is unreachable"]
+    assert unready.headers["Retry-After"] == "1"
+    assert requests.get(f"{server.url}/healthz").status_code == 200
+    private_redis.start()
+    wait_for(lambda: requests.get(f"{server.url}/readyz").status_code == 200, seconds=20)

@@ -70,6 +70,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
   }
   void store_group() override { durable_ = accepted_ = working_; }
   void make_durable() override { ++syncs; }
+  void record_write_check(domain::Instant /*at*/) override { ++write_checks; }
   void discard_group() override {
     working_ = accepted_ = durable_;
     in_use_.clear();
@@ -242,6 +243,7 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
   [[nodiscard]] const State& durable() const { return durable_; }
 
   std::atomic<int> syncs = 0;
+  std::atomic<int> write_checks = 0;
 
  private:
   static bool is_hold(const LineState& line, const std::string& orderid, const std::string& sku,

@@ -153,10 +153,15 @@ def test_a_read_only_database_gets_503_and_the_server_recovers(tmp_path):
         assert all(r.json()["message"] for r in answers)
         assert requests.get(f"{server.url}/products/S", headers=headers["reader"]).json()[
             "batches"][0]["available"] == 100
+        unready = requests.get(f"{server.url}/readyz")
+        assert unready.status_code == 503
+        assert unready.json()["status"] == "not ready"
+        assert unready.json()["problems"][0].startswith("storage does not accept writes: ")
     finally:
         psql(url, f"ALTER DATABASE {name} RESET default_transaction_read_only")
     psql(url, drop_sessions)
     assert_recovers(server, headers)
+    assert requests.get(f"{server.url}/readyz").json() == {"status": "ready"}
     product = requests.get(f"{server.url}/products/S", headers=headers["reader"]).json()
     assert product["batches"][0]["available"] == 99
     server.stop()

@@ -40,6 +40,7 @@ class RoutesTest : public ::testing::Test {
             clock,
             [this](std::function<void(service_layer::ReadModelReader&)> query) { query(uow); },
             [] { return std::string{"allocation_up 1\n"}; },
+            [this] { return broker_problems; },
             {}};
   }
 
@@ -57,6 +58,7 @@ class RoutesTest : public ::testing::Test {
 
   testing::SettableClock clock;
   testing::FakeUnitOfWork uow;
+  std::vector<std::string> broker_problems;
   service_layer::MessageBus bus{uow, service_layer::default_handlers(clock)};
   service_layer::GroupCommitter committer{uow, bus, clock, {}};
   FakeAuthenticator authenticator;
@@ -82,6 +84,7 @@ TEST_F(RoutesTest, EachRouteHasItsMethodAndTheLeastRoleThatMayUseIt) {
                 {"POST", "/orders/{orderid}/cancel", Role::allocator},
                 {"POST", "/orders/{orderid}/ship", Role::admin},
                 {"GET", "/healthz", std::nullopt},
+                {"GET", "/readyz", std::nullopt},
                 {"GET", "/metrics", Role::reader},
             }));
 }
@@ -133,6 +136,19 @@ TEST_F(RoutesTest, LivenessIsOpenToAnyoneAndAnswersHead) {
   EXPECT_EQ(request("HEAD", "/metrics", "", "").status, Status::unauthorized);
   EXPECT_EQ(request("HEAD", "/metrics", "", "reader-token").status, Status::ok);
   EXPECT_EQ(request("POST", "/healthz", "", "").status, Status::unauthorized);
+}
+
+TEST_F(RoutesTest, ReadinessWritesToStorageAndNamesWhatIsNotReady) {
+  Response ready = request("GET", "/readyz", "", "");
+  EXPECT_EQ(ready.status, Status::ok);
+  EXPECT_EQ(ready.body, R"({"status":"ready"})");
+  EXPECT_EQ(uow.write_checks.load(), 1);
+  broker_problems = {"Redis at 127.0.0.1:6379 is unreachable"};
+  Response unready = request("GET", "/readyz", "", "");
+  EXPECT_EQ(unready.status, Status::service_unavailable);
+  EXPECT_EQ(unready.body,
+            R"({"status":"not ready","message":"not ready: Redis at 127.0.0.1:6379 is )"
+            R"(unreachable","problems":["Redis at 127.0.0.1:6379 is unreachable"]})");
 }
 
 TEST_F(RoutesTest, EveryResponseNamesItsRequestId) {

@@ -152,6 +152,13 @@ CREATE INDEX idempotency_keys_by_age ON idempotency_keys (recorded_at);
 CREATE TRIGGER audit_not_truncated BEFORE TRUNCATE ON audit
 FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
 )sql",
+    R"sql(
+-- The last check that storage accepts writes (GET /readyz), one row rewritten.
+CREATE TABLE write_checks (
+  id INTEGER PRIMARY KEY,
+  checked_at BIGINT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -146,6 +146,9 @@ inline constexpr char insert_audit[] =
 inline constexpr char select_replies[] =
     "SELECT idempotency_key, owner, request_digest, status, content_type, body, recorded_at FROM "
     "idempotency_keys WHERE idempotency_key = ANY($1::text[])";
+inline constexpr char upsert_write_check[] =
+    "INSERT INTO write_checks (id, checked_at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET "
+    "checked_at = excluded.checked_at";
 inline constexpr char delete_reply[] =
     "DELETE FROM idempotency_keys WHERE owner = $1 AND idempotency_key = $2";
 inline constexpr char insert_replies[] =

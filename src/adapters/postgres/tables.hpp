@@ -52,6 +52,7 @@ class PostgresTables final : public Tables {
   void store_reply(const service_layer::IdempotencyKey& key,
                    const service_layer::RecordedReply& reply, domain::Instant at,
                    bool replacing) override;
+  void store_write_check(domain::Instant at) override;
   std::int64_t delete_replies_before(domain::Instant before, std::int64_t replies_max) override;
 
  private:

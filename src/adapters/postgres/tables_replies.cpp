@@ -1,4 +1,5 @@
-// The part of PostgresTables that stores the replies to keyed requests.
+// The parts of PostgresTables that store the replies to keyed requests and the checks of
+// writes.
 #include "adapters/postgres/statements.hpp"
 #include "adapters/postgres/storage_errors.hpp"
 #include "adapters/postgres/tables.hpp"
@@ -39,6 +40,10 @@ void PostgresTables::store_reply(const service_layer::IdempotencyKey& key,
   defer_row("idempotency_keys", sql::insert_replies,
             {key.owner, key.key, key.request_digest, std::to_string(reply.status),
              reply.content_type, reply.body, std::to_string(stored_instant(at))});
+}
+
+void PostgresTables::store_write_check(domain::Instant at) {
+  defer("write_checks", {sql::upsert_write_check, {std::to_string(stored_instant(at))}});
 }
 
 std::int64_t PostgresTables::delete_replies_before(domain::Instant before,

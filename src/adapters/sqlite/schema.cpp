@@ -144,6 +144,13 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (recorded_at);
 )sql",
+    R"sql(
+-- The last check that storage accepts writes (GET /readyz), one row rewritten.
+CREATE TABLE write_checks (
+  id INTEGER PRIMARY KEY,
+  checked_at INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace

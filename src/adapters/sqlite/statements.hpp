@@ -112,6 +112,9 @@ inline constexpr char select_active_token_hashes[] =
 inline constexpr char select_reply[] =
     "SELECT request_digest, status, content_type, body, recorded_at FROM idempotency_keys WHERE "
     "owner = ? AND idempotency_key = ?";
+inline constexpr char upsert_write_check[] =
+    "INSERT INTO write_checks (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET "
+    "checked_at = excluded.checked_at";
 inline constexpr char delete_reply[] =
     "DELETE FROM idempotency_keys WHERE owner = ? AND idempotency_key = ?";
 inline constexpr char insert_reply[] =

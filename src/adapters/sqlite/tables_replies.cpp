@@ -1,4 +1,4 @@
-// The part of SqliteTables that stores the replies to keyed requests.
+// The parts of SqliteTables that store the replies to keyed requests and the checks of writes.
 #include <sqlite3.h>
 
 #include "adapters/rows.hpp"
@@ -47,6 +47,15 @@ void SqliteTables::store_reply(const service_layer::IdempotencyKey& key,
   } catch (const SqliteError& error) {
     // Another connection recorded a reply to this key since the group looked.
     if (error.code() == SQLITE_CONSTRAINT) throw service_layer::ConcurrencyConflict{error.what()};
+    throw service_layer::StorageUnavailable{error.what()};
+  }
+}
+
+void SqliteTables::store_write_check(domain::Instant at) {
+  try {
+    StatementUse upsert{db_.statement(sql::upsert_write_check)};
+    upsert->bind(1, stored_instant(at)).execute();
+  } catch (const SqliteError& error) {
     throw service_layer::StorageUnavailable{error.what()};
   }
 }

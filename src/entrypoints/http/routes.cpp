@@ -262,6 +262,29 @@ void health(const RouteRequest& /*request*/, const Respond& respond) {
   respond(json_response(Status::ok, R"({"status":"ok"})"));
 }
 
+// 200 once a write is durable and every broker is reachable; else 503 naming what is not.
+Handler readiness_route(const ApiPorts& ports) {
+  return [ports](const RouteRequest& /*request*/, Respond respond) {
+    ports.commands.check_writes([respond = std::move(respond),
+                                 brokers = ports.broker_problems](service_layer::Outcome outcome) {
+      std::vector<std::string> problems;
+      if (const auto* rejection = std::get_if<service_layer::Rejection>(&outcome)) {
+        problems.push_back("storage does not accept writes: " + rejection->message);
+      }
+      for (std::string& problem : brokers()) problems.push_back(std::move(problem));
+      if (problems.empty()) return respond(json_response(Status::ok, R"({"status":"ready"})"));
+      json::array listed(problems.begin(), problems.end());
+      std::string message = "not ready: " + problems.front();
+      for (std::size_t i = 1; i < problems.size(); ++i) message += "; " + problems[i];
+      respond(json_response(Status::service_unavailable,
+                            json::serialize(json::object{{"status", "not ready"},
+                                                         {"message", message},
+                                                         {"problems", std::move(listed)}}))
+                  .with_header("Retry-After", "1"));
+    });
+  };
+}
+
 Handler metrics_route(const ApiPorts& ports) {
   return [ports](const RouteRequest&, const Respond& respond) {
     Response response{
@@ -294,6 +317,7 @@ RouteTable api_routes(const ApiPorts& ports) {
       {"POST", "/orders/{orderid}/ship", Role::admin,
        order_command_route(ports, decode_ship_order)},
       {"GET", "/healthz", std::nullopt, health},
+      {"GET", "/readyz", std::nullopt, readiness_route(ports)},
       {"GET", "/metrics", Role::reader, metrics_route(ports)},
   }};
 }

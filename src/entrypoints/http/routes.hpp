@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "entrypoints/http/request_decoding.hpp"
 #include "entrypoints/http/route_table.hpp"
@@ -20,6 +21,8 @@ struct ApiPorts {
   std::function<void(std::function<void(service_layer::ReadModelReader&)>)> query;
   // The `GET /metrics` text.
   std::function<std::string()> metrics_text;
+  // What of the configured brokers is unreachable, for `GET /readyz`.
+  std::function<std::vector<std::string>()> broker_problems;
   InputLimits input;
 };
 

@@ -82,7 +82,8 @@ struct HttpServer::Impl {
       : settings{std::move(settings)},
         figures{std::move(service.figures)},
         handler{api_routes({service.commands, service.clock, query_on_reader(service.read_model),
-                            [this] { return metrics_text(); }, this->settings.input}),
+                            [this] { return metrics_text(); }, service.broker_problems,
+                            this->settings.input}),
                 Access{this->settings.authenticator, this->settings.token_requests_per_second_max},
                 this->settings.input, this->settings.access_log_level} {
     asio::post(reader, [] { name_this_thread("reader"); });

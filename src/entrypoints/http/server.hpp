@@ -61,6 +61,8 @@ struct ServicePorts {
   service_layer::ReadModelReader& read_model;
   // The service's figures for `GET /metrics`, beside the server's own; thread-safe.
   std::function<ServiceFigures()> figures;
+  // What of the configured brokers is unreachable, a sentence each; thread-safe.
+  std::function<std::vector<std::string>()> broker_problems;
 };
 
 // The HTTP API's connections on one event-loop thread: reading each request under the

@@ -57,6 +57,7 @@ void RedisConsumer::run() {
   std::chrono::milliseconds pause{100};
   while (!stopping()) {
     consume();
+    connected_ = false;
     std::unique_lock lock{mutex_};
     if (wake_.wait_for(lock, pause, [&] { return stopping_; })) break;
     pause = std::min(pause * 2, backoff_max);
@@ -81,6 +82,7 @@ void RedisConsumer::consume() {
   }
   spdlog::info("msg=\"consuming Redis channel\" channel=change_batch_quantity address={}:{}", host_,
                port_);
+  connected_ = true;
   while (!stopping()) {
     pollfd descriptor{context->fd, POLLIN, 0};
     int ready = ::poll(&descriptor, 1, static_cast<int>(poll_interval.count()));

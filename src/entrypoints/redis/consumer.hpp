@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -27,6 +28,8 @@ class RedisConsumer {
   ~RedisConsumer();
 
   [[nodiscard]] Statistics statistics() const;
+  // Whether it is subscribed on a live connection now.
+  [[nodiscard]] bool connected() const { return connected_; }
 
  private:
   void run();
@@ -41,6 +44,7 @@ class RedisConsumer {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  std::atomic<bool> connected_ = false;
   Statistics statistics_;
   std::thread thread_;
 };
