@@ -10,6 +10,7 @@ its requests cross the whole write path (queue, writer, transaction, sync) but s
 so its rate is the ceiling of that path without storage.
 
     bench/http_bench.py [--duration 5] [--repeats 3] [--connections 1,64,256]
+                        [--postgres URL] [--redis URL] [--log-level info]
 """
 
 import argparse
@@ -163,11 +164,12 @@ def fresh_postgres_database(server_url):
 
 
 def run_scenario(binary, scenario, connection_counts, duration, repeats, postgres=None,
-                 log_level="warn"):
+                 log_level="warn", redis=None):
     rows = []
     with tempfile.TemporaryDirectory(prefix="allocation-bench-") as directory:
         database_url = fresh_postgres_database(postgres) if postgres else None
-        server = Server(binary, directory, database_url=database_url, log_level=log_level)
+        server = Server(binary, directory, database_url=database_url, log_level=log_level,
+                        extra_arguments=("--redis", redis) if redis else ())
         try:
             seed(server, scenario)
             acknowledged = 0
@@ -221,6 +223,8 @@ def main():
                         help="run on fresh databases of this PostgreSQL server instead of SQLite")
     parser.add_argument("--log-level", default="warn",
                         help="the server's --log-level: info writes an access line per request")
+    parser.add_argument("--redis", metavar="URL",
+                        help="relay every event to this Redis (channels and stream) while measuring")
     args = parser.parse_args()
 
     connection_counts = [int(c) for c in args.connections.split(",")]
@@ -229,7 +233,7 @@ def main():
     rows = []
     for scenario in args.scenarios.split(","):
         rows += run_scenario(args.binary, scenario, connection_counts, args.duration, args.repeats,
-                             args.postgres, args.log_level)
+                             args.postgres, args.log_level, args.redis)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=2)

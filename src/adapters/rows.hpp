@@ -98,10 +98,10 @@ service_layer::OrderLineView order_line_view_of(const Row& row) {
 std::optional<service_layer::OutboxEntry> outbox_entry_of(std::string_view event_name,
                                                           std::int64_t id,
                                                           std::string_view payload);
+// (id, event, payload)
 template <class Row>
-std::optional<service_layer::OutboxEntry> outbox_entry_of(std::string_view event_name,
-                                                          const Row& row) {
-  return outbox_entry_of(event_name, row.int64(0), row.text(1));
+std::optional<service_layer::OutboxEntry> outbox_entry_of(const Row& row) {
+  return outbox_entry_of(row.text(1), row.int64(0), row.text(2));
 }
 
 // (name, role, created_at)

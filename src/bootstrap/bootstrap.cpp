@@ -6,14 +6,14 @@
 
 #include "adapters/email/smtp_notifications.hpp"
 #include "adapters/postgres/connection.hpp"
-#include "adapters/postgres/outbox_reader.hpp"
 #include "adapters/postgres/read_model_reader.hpp"
+#include "adapters/postgres/relay_outbox.hpp"
 #include "adapters/postgres/tables.hpp"
 #include "adapters/postgres/token_store.hpp"
 #include "adapters/redis/publisher.hpp"
 #include "adapters/sqlite/connection.hpp"
-#include "adapters/sqlite/outbox_reader.hpp"
 #include "adapters/sqlite/read_model_reader.hpp"
+#include "adapters/sqlite/relay_outbox.hpp"
 #include "adapters/sqlite/tables.hpp"
 #include "adapters/sqlite/token_store.hpp"
 #include "adapters/tokens.hpp"
@@ -91,22 +91,18 @@ RedisAddress parse_redis_url(const std::string& url) {
   return parsed;
 }
 
-namespace {
-
-std::unique_ptr<service_layer::OutboxReader> open_outbox_reader(const DatabaseUrl& url) {
+std::unique_ptr<service_layer::RelayOutbox> open_relay_outbox(const std::string& database_url) {
   return std::visit(
       Overloaded{
-          [](const SqliteDatabase& database) -> std::unique_ptr<service_layer::OutboxReader> {
-            return std::make_unique<adapters::sqlite::SqliteOutboxReader>(database.path);
+          [](const SqliteDatabase& database) -> std::unique_ptr<service_layer::RelayOutbox> {
+            return std::make_unique<adapters::sqlite::SqliteRelayOutbox>(database.path);
           },
-          [](const PostgresDatabase& database) -> std::unique_ptr<service_layer::OutboxReader> {
-            return std::make_unique<adapters::postgres::PostgresOutboxReader>(database.url);
+          [](const PostgresDatabase& database) -> std::unique_ptr<service_layer::RelayOutbox> {
+            return std::make_unique<adapters::postgres::PostgresRelayOutbox>(database.url);
           },
       },
-      url);
+      parse_database_url(database_url));
 }
-
-}  // namespace
 
 Service::Service(const ServiceSettings& settings) {
   Storage storage = open_storage(settings.database_url);
@@ -118,42 +114,36 @@ Service::Service(const ServiceSettings& settings) {
       std::make_unique<service_layer::GroupCommitter>(*uow_, *bus_, clock_, settings.limits);
   sweeper_ =
       std::make_unique<service_layer::HoldSweeper>(*committer_, settings.hold_sweep_interval);
-  DatabaseUrl url = parse_database_url(settings.database_url);
   if (settings.authentication) {
     authenticator_ = std::make_unique<adapters::TokenAuthenticator>(
         open_token_store(settings.database_url), std::chrono::milliseconds{1000});
   }
+  std::vector<std::unique_ptr<service_layer::EventDestination>> destinations;
   if (settings.redis) {
     std::optional<adapters::redis::RedisStream> stream;
     if (!settings.redis_stream.empty()) {
       stream =
           adapters::redis::RedisStream{settings.redis_stream, settings.redis_stream_length_max};
     }
-    // Each event kind on its channel, the book's `line_allocated` first.
-    for (auto [event, channel] :
-         {std::pair{domain::events::Allocated::name, "line_allocated"},
-          std::pair{domain::events::Deallocated::name, "line_deallocated"},
-          std::pair{domain::events::LineUnallocated::name, "line_unallocated"},
-          std::pair{domain::events::LineShipped::name, "line_shipped"},
-          std::pair{domain::events::BatchEtaChanged::name, "batch_eta_changed"},
-          std::pair{domain::events::OrderHeld::name, "order_held"},
-          std::pair{domain::events::HoldConfirmed::name, "hold_confirmed"},
-          std::pair{domain::events::HoldReleased::name, "hold_released"}}) {
-      relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
-          open_outbox_reader(url),
-          std::make_unique<adapters::redis::RedisPublisher>(
-              adapters::redis::RedisAddress{settings.redis->host, settings.redis->port}, channel,
-              stream),
-          service_layer::OutboxRelay::Settings{.event_name = std::string{event}}));
-    }
+    destinations.push_back(std::make_unique<adapters::redis::RedisPublisher>(
+        adapters::redis::RedisAddress{settings.redis->host, settings.redis->port}, stream));
   }
   if (settings.smtp) {
-    relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
-        open_outbox_reader(url),
+    destinations.push_back(
         std::make_unique<adapters::email::SmtpNotifications>(adapters::email::SmtpSettings{
-            settings.smtp->url, settings.smtp->sender, settings.smtp->recipient}),
-        service_layer::OutboxRelay::Settings{.event_name =
-                                                 std::string{domain::events::OutOfStock::name}}));
+            settings.smtp->url, settings.smtp->sender, settings.smtp->recipient}));
+  }
+  service_layer::OutboxPruner::Settings pruning;
+  pruning.retention = settings.outbox_retention;
+  for (auto& destination : destinations) {
+    pruning.destinations.emplace_back(destination->name());
+    relays_.push_back(std::make_unique<service_layer::OutboxRelay>(
+        open_relay_outbox(settings.database_url), std::move(destination),
+        service_layer::OutboxRelay::Settings{}));
+  }
+  if (!pruning.destinations.empty()) {
+    pruner_ = std::make_unique<service_layer::OutboxPruner>(
+        open_relay_outbox(settings.database_url), pruning);
   }
 }
 
@@ -204,16 +194,33 @@ std::string create_token(service_layer::TokenStore& store, const std::string& na
 }
 
 Service::~Service() {
+  pruner_.reset();
+  relays_.clear();
   sweeper_.reset();
   committer_->stop();
 }
 
 entrypoints::http::ServiceFigures Service::figures() const {
-  entrypoints::http::ServiceFigures figures{
-      committer_->statistics(), bus_->failed_event_handlers(), {}, std::nullopt};
-  for (const auto& relay : relays_)
-    figures.deliveries.push_back({relay->event_name(), relay->delivered()});
+  entrypoints::http::ServiceFigures figures;
+  figures.writer = committer_->statistics();
+  figures.failed_event_handlers = bus_->failed_event_handlers();
+  for (const auto& relay : relays_) {
+    auto statistics = relay->statistics();
+    figures.brokers.push_back({relay->destination(), "delivery", statistics.destination_up});
+    figures.deliveries.push_back({relay->destination(), std::move(statistics)});
+  }
+  if (pruner_) figures.outbox_entries_removed = pruner_->removed();
   return figures;
+}
+
+std::vector<std::string> Service::broker_problems() const {
+  std::vector<std::string> problems;
+  for (const auto& relay : relays_) {
+    if (!relay->statistics().destination_up) {
+      problems.push_back(relay->address() + " did not accept the last event");
+    }
+  }
+  return problems;
 }
 
 void Service::stop() {

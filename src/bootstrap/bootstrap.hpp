@@ -14,6 +14,7 @@
 #include "service_layer/hold_sweeper.hpp"
 #include "service_layer/identity.hpp"
 #include "service_layer/message_bus.hpp"
+#include "service_layer/outbox_pruner.hpp"
 #include "service_layer/outbox_relay.hpp"
 #include "service_layer/read_model.hpp"
 #include "service_layer/unit_of_work.hpp"
@@ -48,6 +49,9 @@ struct Storage {
 };
 Storage open_storage(const std::string& database_url);
 
+// The outbox as relays and its pruner see it, on a connection of its own.
+std::unique_ptr<service_layer::RelayOutbox> open_relay_outbox(const std::string& database_url);
+
 struct RedisAddress {
   std::string host;
   std::uint16_t port = 6379;
@@ -72,7 +76,16 @@ struct ServiceSettings {
   // redis_stream_length_max entries; empty: none.
   std::string redis_stream = "allocation:events";
   std::int64_t redis_stream_length_max = 1'000'000;
+  // With Redis, quantity changes are also read from this stream, as `redis_command_consumer`
+  // of the consumer group `redis_command_group`; entries refused go to the dead-letter
+  // stream. Empty: none.
+  std::string redis_command_stream = "allocation:commands";
+  std::string redis_command_group = "allocation";
+  std::string redis_command_consumer;
+  std::string redis_dead_letter_stream = "allocation:commands:dead";
   std::optional<SmtpSettings> smtp;
+  // How long entries stay in the outbox once every destination has them.
+  std::chrono::seconds outbox_retention{0};
   service_layer::GroupCommitter::Limits limits;
   // How often the expiry of holds is recorded (their stock is free from expires_at anyway).
   std::chrono::milliseconds hold_sweep_interval{1000};
@@ -96,6 +109,8 @@ class Service {
 
   // Thread-safe.
   [[nodiscard]] entrypoints::http::ServiceFigures figures() const;
+  // Thread-safe: each destination whose last delivery failed.
+  [[nodiscard]] std::vector<std::string> broker_problems() const;
 
   // Handles what was already submitted, then stops taking commands.
   void stop();
@@ -108,6 +123,7 @@ class Service {
   std::unique_ptr<service_layer::HoldSweeper> sweeper_;
   std::unique_ptr<service_layer::ReadModelReader> read_model_;
   std::vector<std::unique_ptr<service_layer::OutboxRelay>> relays_;
+  std::unique_ptr<service_layer::OutboxPruner> pruner_;
   std::unique_ptr<service_layer::Authenticator> authenticator_;
 };
 

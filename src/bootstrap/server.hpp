@@ -7,12 +7,13 @@
 
 #include "bootstrap/bootstrap.hpp"
 #include "entrypoints/http/server.hpp"
+#include "entrypoints/redis/command_stream.hpp"
 #include "entrypoints/redis/consumer.hpp"
 
 namespace allocation::bootstrap {
 
 // `allocation serve`: the service with its entrypoints wired in, the HTTP API and, with
-// Redis, the consumer of the change_batch_quantity channel.
+// Redis, the consumers of the change_batch_quantity channel and of the command stream.
 class Server {
  public:
   // Opens the database, starts the relays and binds the listening socket; throws
@@ -37,6 +38,7 @@ class Server {
   std::unique_ptr<entrypoints::http::HttpServer> http_;
   std::string redis_address_;
   std::optional<entrypoints::redis::RedisConsumer> consumer_;
+  std::optional<entrypoints::redis::RedisCommandStream> command_stream_;
 };
 
 }  // namespace allocation::bootstrap

@@ -155,9 +155,11 @@ Handlers default_handlers(const Clock& clock) {
       .events =
           {
               // BatchCreated
-              {add_batch_to_view, record_in_audit<events::BatchCreated>},
+              {add_batch_to_view, publish<events::BatchCreated>,
+               record_in_audit<events::BatchCreated>},
               // BatchQuantityChanged
-              {change_batch_in_view, record_in_audit<events::BatchQuantityChanged>},
+              {change_batch_in_view, publish<events::BatchQuantityChanged>,
+               record_in_audit<events::BatchQuantityChanged>},
               // BatchEtaChanged
               {change_eta_in_view, publish<events::BatchEtaChanged>,
                record_in_audit<events::BatchEtaChanged>},

@@ -183,8 +183,11 @@ def test_metrics_count_deliveries_and_consumed_messages(server_with_events):
     client.publish("change_batch_quantity", json.dumps({"batchref": batch, "qty": 8}))
 
     consumed = 'allocation_messages_consumed_total{channel="change_batch_quantity",outcome="%s"}'
-    wait_for(lambda: metric(server_with_events, 'allocation_events_delivered_total{event="Allocated"}') == 1)
-    wait_for(lambda: metric(server_with_events, 'allocation_events_delivered_total{event="OutOfStock"}') == 1)
+    delivered = 'allocation_events_delivered_total{destination="%s",event="%s"}'
+    wait_for(lambda: metric(server_with_events, delivered % ("redis", "Allocated")) == 1)
+    wait_for(lambda: metric(server_with_events, delivered % ("redis", "OutOfStock")) == 1)
+    wait_for(lambda: metric(server_with_events, delivered % ("smtp", "OutOfStock")) == 1)
+    assert metric(server_with_events, delivered % ("smtp", "Allocated")) is None
     wait_for(lambda: metric(server_with_events, consumed % "received") == 3)
     wait_for(lambda: metric(server_with_events, consumed % "rejected") == 1)
     assert metric(server_with_events, consumed % "malformed") == 1

@@ -5,13 +5,16 @@
 #include <array>
 #include <string>
 
+#include "common/process_figures.hpp"
 #include "service_layer/histogram.hpp"
 
+using allocation::version;
 using allocation::entrypoints::http::HttpStatistics;
 using allocation::entrypoints::http::prometheus_text;
 using allocation::entrypoints::http::ServiceFigures;
 using allocation::service_layer::GroupCommitter;
 using allocation::service_layer::Histogram;
+namespace service_layer = allocation::service_layer;
 
 namespace {
 
@@ -67,14 +70,38 @@ TEST(Metrics, AreInThePrometheusTextFormat) {
 TEST(Metrics, ShowEventDeliveryAndConsumption) {
   ServiceFigures service;
   service.failed_event_handlers = 2;
-  service.deliveries = {{"Allocated", 5}, {"OutOfStock", 1}};
-  service.consumed = ServiceFigures::Consumption{.received = 4, .malformed = 1, .rejected = 2};
+  service_layer::OutboxRelay::Statistics redis;
+  redis.delivered_by_event = {{"Allocated", 5}, {"OutOfStock", 1}};
+  redis.failures = 3;
+  redis.backoff = std::chrono::milliseconds{400};
+  redis.backlog = {7, 2.5};
+  service.deliveries.push_back({"redis", redis});
+  service.outbox_entries_removed = 9;
+  ServiceFigures::Consumption channel;
+  channel.source = "channel=\"change_batch_quantity\"";
+  channel.received = 4;
+  channel.malformed = 1;
+  channel.rejected = 2;
+  service.consumed.push_back(channel);
+  service.brokers.push_back({"redis", "delivery", false});
+  service.brokers.push_back({"redis", "consumption", true});
 
   auto text = prometheus_text(service, {});
 
   EXPECT_TRUE(has_line(text, "allocation_event_handler_failures_total 2"));
-  EXPECT_TRUE(has_line(text, "allocation_events_delivered_total{event=\"Allocated\"} 5"));
-  EXPECT_TRUE(has_line(text, "allocation_events_delivered_total{event=\"OutOfStock\"} 1"));
+  EXPECT_TRUE(has_line(
+      text, "allocation_events_delivered_total{destination=\"redis\",event=\"Allocated\"} 5"));
+  EXPECT_TRUE(has_line(
+      text, "allocation_events_delivered_total{destination=\"redis\",event=\"OutOfStock\"} 1"));
+  EXPECT_TRUE(has_line(text, "allocation_event_delivery_failures_total{destination=\"redis\"} 3"));
+  EXPECT_TRUE(
+      has_line(text, "allocation_event_delivery_backoff_seconds{destination=\"redis\"} 0.4"));
+  EXPECT_TRUE(has_line(text, "allocation_outbox_backlog_events{destination=\"redis\"} 7"));
+  EXPECT_TRUE(
+      has_line(text, "allocation_outbox_oldest_undelivered_seconds{destination=\"redis\"} 2.5"));
+  EXPECT_TRUE(has_line(text, "allocation_outbox_entries_removed_total 9"));
+  EXPECT_TRUE(has_line(text, "allocation_broker_up{broker=\"redis\",use=\"delivery\"} 0"));
+  EXPECT_TRUE(has_line(text, "allocation_broker_up{broker=\"redis\",use=\"consumption\"} 1"));
   EXPECT_TRUE(has_line(text,
                        "allocation_messages_consumed_total{channel=\"change_batch_quantity\","
                        "outcome=\"received\"} 4"));
@@ -84,6 +111,18 @@ TEST(Metrics, ShowEventDeliveryAndConsumption) {
   EXPECT_TRUE(has_line(text,
                        "allocation_messages_consumed_total{channel=\"change_batch_quantity\","
                        "outcome=\"rejected\"} 2"));
+}
+
+TEST(Metrics, ShowTheBuildAndTheProcess) {
+  auto text = prometheus_text(ServiceFigures{}, {});
+  EXPECT_TRUE(has_line(text, "allocation_build_info{version=\"" + std::string{version} + "\"} 1"));
+  EXPECT_NE(text.find("\nprocess_cpu_seconds_total "), std::string::npos);
+  for (const char* name :
+       {"process_start_time_seconds ", "process_resident_memory_bytes ", "process_open_fds "}) {
+    auto at = text.find(std::string{"\n"} + name);
+    ASSERT_NE(at, std::string::npos) << name;
+    EXPECT_GT(std::stod(text.substr(at + 1 + std::string_view{name}.size())), 0) << name;
+  }
 }
 
 TEST(Metrics, LeaveOutConsumptionWhenNothingIsConsumed) {

@@ -74,13 +74,14 @@ TEST_F(OrderHandlersTest, EachOrderCommandSaysWhatTheOrderIsOnceItIsDone) {
 }
 
 TEST_F(OrderHandlersTest, ADryRunSaysWhatWouldHappenAndStoresNothing) {
+  auto outbox_before = uow.durable().outbox;
   auto result = handle(commands::PlaceOrder{"o1", {{"LAMP", 3, false}}, 60, true});
   ASSERT_EQ(result.order.size(), 1U);
   EXPECT_EQ(result.order[0].batchref, "lamps");
   EXPECT_EQ(result.order[0].state, "held");
   EXPECT_EQ(result.placement.expires_at, clock.now() + seconds{60});
   EXPECT_TRUE(uow.order_lines("o1", clock.now()).empty());
-  EXPECT_TRUE(uow.durable().outbox.empty());
+  EXPECT_EQ(uow.durable().outbox, outbox_before);
   EXPECT_EQ(uow.batches_for_sku("LAMP", clock.now())[0].held_quantity, 0);
 }
 

@@ -17,6 +17,11 @@ struct SmtpSettings {
 class SmtpNotifications final : public service_layer::EventDestination {
  public:
   explicit SmtpNotifications(SmtpSettings settings);
+  [[nodiscard]] std::string_view name() const override { return "smtp"; }
+  [[nodiscard]] std::string address() const override { return "SMTP at " + settings_.url; }
+  [[nodiscard]] bool takes(const domain::Event& event) const override {
+    return std::holds_alternative<domain::events::OutOfStock>(event);
+  }
   void deliver(const service_layer::OutboxEntry& entry) override;
 
  private:

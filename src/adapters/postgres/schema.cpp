@@ -159,6 +159,31 @@ CREATE TABLE write_checks (
   checked_at BIGINT NOT NULL
 );
 )sql",
+    R"sql(
+-- Entries in the order their transactions committed, as far as a reader can tell: by the id
+-- of the transaction that wrote them (only ones older than every transaction still running
+-- are read), then by id. Ids alone would let a relay pass an entry whose transaction took its
+-- id first and committed last.
+ALTER TABLE outbox ADD COLUMN txid xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX outbox_in_commit_order ON outbox (txid, id);
+-- Each destination's place in the outbox: it has every entry up to (txid, delivered_through).
+-- Entries every destination has are removed. Places start where delivered_at ended.
+CREATE TABLE outbox_cursors (
+  destination TEXT PRIMARY KEY,
+  txid xid8 NOT NULL,
+  delivered_through BIGINT NOT NULL
+);
+INSERT INTO outbox_cursors
+  SELECT 'redis', pg_current_xact_id(), coalesce((SELECT min(id) - 1 FROM outbox
+    WHERE delivered_at IS NULL AND event <> 'OutOfStock'), max(id))
+  FROM outbox WHERE delivered_at IS NOT NULL AND event <> 'OutOfStock' HAVING count(*) > 0;
+INSERT INTO outbox_cursors
+  SELECT 'smtp', pg_current_xact_id(), coalesce((SELECT min(id) - 1 FROM outbox
+    WHERE delivered_at IS NULL AND event = 'OutOfStock'), max(id))
+  FROM outbox WHERE delivered_at IS NOT NULL AND event = 'OutOfStock' HAVING count(*) > 0;
+DROP INDEX outbox_undelivered;
+ALTER TABLE outbox DROP COLUMN delivered_at;
+)sql",
 };
 
 }  // namespace

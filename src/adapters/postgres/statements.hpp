@@ -6,8 +6,8 @@
 // its address, which an inline variable has once in the whole program.
 namespace allocation::adapters::postgres::sql {
 
-// The service's advisory locks: (advisory_lock_space, key) pairs, such as a relay's per event
-// kind, and `migration_lock`, so that other applications on the database can keep clear.
+// The service's advisory locks: (advisory_lock_space, key) pairs, such as a relay's per
+// destination, and `migration_lock`, so that other applications on the database can keep clear.
 inline constexpr std::int32_t advisory_lock_space = 4711;
 inline constexpr std::int64_t migration_lock = std::int64_t{advisory_lock_space} * 1'000'000 + 1;
 
@@ -15,10 +15,27 @@ inline constexpr char begin[] = "BEGIN";
 inline constexpr char commit[] = "COMMIT";
 
 inline constexpr char try_relay_lock[] = "SELECT pg_try_advisory_lock($1::integer, hashtext($2))";
+// A place in the outbox is (txid, id): commit order as far as transactions that have all
+// ended can tell, which is all that select_undelivered reads.
+inline constexpr char insert_outbox_cursor[] =
+    "INSERT INTO outbox_cursors (destination, txid, delivered_through) VALUES ($1, '0', 0) "
+    "ON CONFLICT DO NOTHING";
+inline constexpr char select_outbox_cursor[] =
+    "SELECT txid::text, delivered_through FROM outbox_cursors WHERE destination = $1";
 inline constexpr char select_undelivered[] =
-    "SELECT id, payload FROM outbox WHERE event = $1 AND delivered_at IS NULL ORDER BY id LIMIT $2";
+    "SELECT id, event, payload, txid::text FROM outbox WHERE (txid, id) > ($1::xid8, $2::bigint) "
+    "AND txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY txid, id LIMIT $3";
 inline constexpr char mark_delivered[] =
-    "UPDATE outbox SET delivered_at = now() WHERE id = ANY($1::bigint[])";
+    "UPDATE outbox_cursors SET txid = $2::xid8, delivered_through = $3::bigint "
+    "WHERE destination = $1 AND (txid, delivered_through) < ($2::xid8, $3::bigint)";
+// How many entries are beyond a place, and how many milliseconds the oldest has waited.
+inline constexpr char select_outbox_backlog[] =
+    "SELECT count(*), coalesce((extract(epoch FROM now() - min(created_at)) * 1000)::bigint, 0) "
+    "FROM outbox WHERE (txid, id) > ($1::xid8, $2::bigint)";
+inline constexpr char delete_delivered[] =
+    "DELETE FROM outbox WHERE id = ANY(ARRAY(SELECT id FROM outbox WHERE (txid, id) <= "
+    "($1::xid8, $2::bigint) AND created_at <= now() - $3::bigint * interval '1 second' "
+    "ORDER BY txid, id LIMIT $4))";
 inline constexpr char select_allocations_view_of_order[] =
     "SELECT sku, batchref FROM allocations_view WHERE orderid = $1 ORDER BY id";
 // Holds count while they have not expired at $2 (milliseconds since the epoch).

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "adapters/event_json.hpp"
+#include "common/overloaded.hpp"
 
 namespace allocation::adapters::redis {
 
@@ -17,12 +18,31 @@ timeval as_timeval(std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-RedisPublisher::RedisPublisher(RedisAddress address, std::string channel,
-                               std::optional<RedisStream> stream, std::chrono::milliseconds timeout)
-    : address_{std::move(address)},
-      channel_{std::move(channel)},
-      stream_{std::move(stream)},
-      timeout_{timeout} {}
+RedisPublisher::RedisPublisher(RedisAddress address, std::optional<RedisStream> stream,
+                               std::chrono::milliseconds timeout)
+    : address_{std::move(address)}, stream_{std::move(stream)}, timeout_{timeout} {}
+
+std::string RedisPublisher::address() const {
+  return "Redis at " + address_.host + ":" + std::to_string(address_.port);
+}
+
+std::string_view RedisPublisher::channel_of(const domain::Event& event) {
+  return std::visit(
+      Overloaded{
+          [](const domain::events::BatchCreated&) { return "batch_created"; },
+          [](const domain::events::BatchQuantityChanged&) { return "batch_quantity_changed"; },
+          [](const domain::events::BatchEtaChanged&) { return "batch_eta_changed"; },
+          [](const domain::events::Allocated&) { return "line_allocated"; },
+          [](const domain::events::Deallocated&) { return "line_deallocated"; },
+          [](const domain::events::LineShipped&) { return "line_shipped"; },
+          [](const domain::events::LineUnallocated&) { return "line_unallocated"; },
+          [](const domain::events::OrderHeld&) { return "order_held"; },
+          [](const domain::events::HoldConfirmed&) { return "hold_confirmed"; },
+          [](const domain::events::HoldReleased&) { return "hold_released"; },
+          [](const domain::events::OutOfStock&) { return "out_of_stock"; },
+      },
+      event);
+}
 
 RedisPublisher::~RedisPublisher() {
   if (context_ != nullptr) redisFree(context_);
@@ -58,7 +78,8 @@ void RedisPublisher::expect_accepted() {
 void RedisPublisher::deliver(const service_layer::OutboxEntry& entry) {
   if (context_ == nullptr) connect();
   std::string payload = to_json(entry.event);
-  redisAppendCommand(context_, "PUBLISH %b %b", channel_.data(), channel_.size(), payload.data(),
+  std::string_view channel = channel_of(entry.event);
+  redisAppendCommand(context_, "PUBLISH %b %b", channel.data(), channel.size(), payload.data(),
                      payload.size());
   if (stream_) {
     std::string length = std::to_string(stream_->length_max);
@@ -66,8 +87,8 @@ void RedisPublisher::deliver(const service_layer::OutboxEntry& entry) {
     std::string_view event = domain::name_of(entry.event);
     redisAppendCommand(context_, "XADD %b MAXLEN ~ %b * seq %b event %b channel %b payload %b",
                        stream_->name.data(), stream_->name.size(), length.data(), length.size(),
-                       seq.data(), seq.size(), event.data(), event.size(), channel_.data(),
-                       channel_.size(), payload.data(), payload.size());
+                       seq.data(), seq.size(), event.data(), event.size(), channel.data(),
+                       channel.size(), payload.data(), payload.size());
   }
   expect_accepted();
   if (stream_) expect_accepted();

@@ -23,16 +23,23 @@ struct RedisStream {
   std::int64_t length_max = 1'000'000;
 };
 
-// Publishes events as JSON on one channel, and appends each to a stream (fields `seq`, the
-// outbox sequence number; `event`, its name; `channel`; `payload`, the JSON), where a
-// consumer group keeps what a subscriber that is away would miss. Both in one round trip;
-// delivered once Redis has accepted both. Connects on first use and again after any failure.
+// Publishes each event as JSON on the channel of its kind (the book's `line_allocated` for
+// Allocated, ...), and appends it to a stream (fields `seq`, the outbox sequence number;
+// `event`, its name; `channel`; `payload`, the JSON), where a consumer group keeps what a
+// subscriber that is away would miss. Both in one round trip; delivered once Redis has
+// accepted both. Connects on first use and again after any failure.
 class RedisPublisher final : public service_layer::EventDestination {
  public:
-  RedisPublisher(RedisAddress address, std::string channel, std::optional<RedisStream> stream,
+  RedisPublisher(RedisAddress address, std::optional<RedisStream> stream,
                  std::chrono::milliseconds timeout = std::chrono::milliseconds{2000});
   ~RedisPublisher() override;
+  [[nodiscard]] std::string_view name() const override { return "redis"; }
+  [[nodiscard]] std::string address() const override;
+  [[nodiscard]] bool takes(const domain::Event&) const override { return true; }
   void deliver(const service_layer::OutboxEntry& entry) override;
+
+  // The channel events of this kind are published on.
+  static std::string_view channel_of(const domain::Event& event);
 
  private:
   void connect();
@@ -40,7 +47,6 @@ class RedisPublisher final : public service_layer::EventDestination {
   void expect_accepted();
 
   RedisAddress address_;
-  std::string channel_;
   std::optional<RedisStream> stream_;
   std::chrono::milliseconds timeout_;
   redisContext* context_ = nullptr;

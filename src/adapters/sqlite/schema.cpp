@@ -151,6 +151,33 @@ CREATE TABLE write_checks (
   checked_at INTEGER NOT NULL
 );
 )sql",
+    R"sql(
+-- Each destination's place in the outbox: it has every entry up to delivered_through. Entries
+-- every destination has are removed, and ids are never reused (AUTOINCREMENT), so that the
+-- sequence number a consumer sees stays unique. Places start where delivered_at ended.
+CREATE TABLE outbox_cursors (
+  destination TEXT PRIMARY KEY,
+  delivered_through INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO outbox_cursors
+  SELECT 'redis', coalesce((SELECT min(id) - 1 FROM outbox
+    WHERE delivered_at IS NULL AND event <> 'OutOfStock'), max(id))
+  FROM outbox WHERE delivered_at IS NOT NULL AND event <> 'OutOfStock' HAVING count(*) > 0;
+INSERT INTO outbox_cursors
+  SELECT 'smtp', coalesce((SELECT min(id) - 1 FROM outbox
+    WHERE delivered_at IS NULL AND event = 'OutOfStock'), max(id))
+  FROM outbox WHERE delivered_at IS NOT NULL AND event = 'OutOfStock' HAVING count(*) > 0;
+CREATE TABLE outbox_entries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+INSERT INTO outbox_entries (id, event, payload, created_at)
+  SELECT id, event, payload, created_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_entries RENAME TO outbox;
+)sql",
 };
 
 }  // namespace

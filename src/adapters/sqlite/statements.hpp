@@ -90,10 +90,23 @@ inline constexpr char select_order_lines[] =
     "s.expires_at FROM order_line_states s LEFT JOIN batches_view b ON b.reference = s.batchref "
     "WHERE s.orderid = ?1) ORDER BY part, id";
 inline constexpr char insert_outbox[] = "INSERT INTO outbox (event, payload) VALUES (?, ?)";
+inline constexpr char insert_outbox_cursor[] =
+    "INSERT OR IGNORE INTO outbox_cursors (destination, delivered_through) VALUES (?, 0)";
+inline constexpr char select_outbox_cursor[] =
+    "SELECT delivered_through FROM outbox_cursors WHERE destination = ?";
 inline constexpr char select_undelivered[] =
-    "SELECT id, payload FROM outbox WHERE event = ? AND delivered_at IS NULL ORDER BY id LIMIT ?";
+    "SELECT id, event, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?";
 inline constexpr char mark_delivered[] =
-    "UPDATE outbox SET delivered_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?";
+    "UPDATE outbox_cursors SET delivered_through = ?2 WHERE destination = ?1 AND "
+    "delivered_through < ?2";
+// How many entries are beyond ?1, and how many milliseconds the first of them has waited.
+inline constexpr char select_outbox_backlog[] =
+    "SELECT count(*), coalesce(CAST((julianday('now') - julianday((SELECT created_at FROM outbox "
+    "WHERE id > ?1 ORDER BY id LIMIT 1))) * 86400000 AS INTEGER), 0) FROM outbox WHERE id > ?1";
+// ?2: how long ago, as an SQLite time modifier ('-60 seconds').
+inline constexpr char delete_delivered[] =
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE id <= ?1 AND created_at <= "
+    "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?2) ORDER BY id LIMIT ?3)";
 inline constexpr char insert_audit[] =
     "INSERT INTO audit (token_name, request_id, action, details) VALUES (?, ?, ?, ?)";
 inline constexpr char select_recent_audit[] =

@@ -1,7 +1,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string>
 #include <vector>
 
+#include "common/process_figures.hpp"
 #include "entrypoints/cli/audit.hpp"
 #include "entrypoints/cli/options.hpp"
 #include "entrypoints/cli/serve.hpp"
@@ -12,7 +14,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Allocation Service: allocates customers' order lines to batches of stock.",
                "allocation"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "allocation 0.1.0");
+  app.set_version_flag("--version", "allocation " + std::string{allocation::version});
   std::vector<Subcommand> subcommands{add_serve_command(app)};
   for (Subcommand& token : add_token_commands(app)) subcommands.push_back(std::move(token));
   subcommands.push_back(add_audit_command(app));

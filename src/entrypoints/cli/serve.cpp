@@ -3,8 +3,10 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <charconv>
 #include <csignal>
 #include <memory>
@@ -14,6 +16,12 @@
 namespace allocation::cli {
 
 namespace {
+
+std::string host_name() {
+  std::array<char, 256> name{};
+  if (::gethostname(name.data(), name.size() - 1) != 0) return "allocation";
+  return name.data();
+}
 
 struct ServeOptions {
   std::string listen = "127.0.0.1:5005";
@@ -26,8 +34,13 @@ struct ServeOptions {
   std::string smtp_from = "allocations@example.com";
   std::string smtp_to = "stock@made.com";
   std::int64_t idempotency_retention_s = 86'400;
+  std::int64_t outbox_retention_s = 0;
   std::string redis_stream = "allocation:events";
   std::int64_t redis_stream_length_max = 1'000'000;
+  std::string redis_command_stream = "allocation:commands";
+  std::string redis_command_group = "allocation";
+  std::string redis_command_consumer = host_name();
+  std::string redis_dead_letter_stream = "allocation:commands:dead";
   entrypoints::http::ServerSettings server;
 };
 
@@ -97,9 +110,18 @@ bootstrap::ServiceSettings service_settings(const ServeOptions& options) {
   settings.database_url = options.database;
   settings.authentication = options.auth == "on";
   settings.limits.idempotency_retention = std::chrono::seconds{options.idempotency_retention_s};
+  settings.outbox_retention = std::chrono::seconds{options.outbox_retention_s};
   if (!options.redis.empty()) settings.redis = bootstrap::parse_redis_url(options.redis);
   settings.redis_stream = options.redis_stream;
   settings.redis_stream_length_max = options.redis_stream_length_max;
+  if (!options.redis_command_stream.empty() &&
+      (options.redis_command_group.empty() || options.redis_command_consumer.empty())) {
+    throw UsageError{"--redis-command-group and --redis-command-consumer must not be empty"};
+  }
+  settings.redis_command_stream = options.redis_command_stream;
+  settings.redis_command_group = options.redis_command_group;
+  settings.redis_command_consumer = options.redis_command_consumer;
+  settings.redis_dead_letter_stream = options.redis_dead_letter_stream;
   if (!options.smtp.empty()) {
     settings.smtp = bootstrap::SmtpSettings{options.smtp, options.smtp_from, options.smtp_to};
   }
@@ -125,6 +147,31 @@ int serve(const ServeOptions& options) {
   return 0;
 }
 
+void add_command_stream(CLI::App& serve, ServeOptions& options) {
+  serve
+      .add_option("--redis-command-stream", options.redis_command_stream,
+                  "Stream quantity changes are also read from (field payload), with a consumer "
+                  "group; empty: none")
+      ->envname("ALLOCATION_REDIS_COMMAND_STREAM")
+      ->capture_default_str();
+  serve
+      .add_option("--redis-command-group", options.redis_command_group,
+                  "The consumer group instances read the command stream in")
+      ->envname("ALLOCATION_REDIS_COMMAND_GROUP")
+      ->capture_default_str();
+  serve
+      .add_option("--redis-command-consumer", options.redis_command_consumer,
+                  "This instance's name in the group: what it read and did not acknowledge is "
+                  "taken up again under the same name (default: the host name)")
+      ->envname("ALLOCATION_REDIS_COMMAND_CONSUMER");
+  serve
+      .add_option("--redis-dead-letter-stream", options.redis_dead_letter_stream,
+                  "Stream that command stream entries malformed or refused are copied to, with "
+                  "the reason")
+      ->envname("ALLOCATION_REDIS_DEAD_LETTER_STREAM")
+      ->capture_default_str();
+}
+
 void add_connections(CLI::App& serve, ServeOptions& options) {
   serve.add_option("--listen", options.listen, "HOST:PORT to listen on")
       ->envname("ALLOCATION_LISTEN")
@@ -132,8 +179,8 @@ void add_connections(CLI::App& serve, ServeOptions& options) {
   add_database_option(serve, options.database);
   serve
       .add_option("--redis", options.redis,
-                  "redis://HOST:PORT: publish Allocated events on line_allocated and consume "
-                  "change_batch_quantity (without it, events wait in the outbox)")
+                  "redis://HOST:PORT: publish every event on its channel and the stream, and "
+                  "consume change_batch_quantity (without it, events wait in the outbox)")
       ->envname("ALLOCATION_REDIS");
   serve
       .add_option("--redis-stream", options.redis_stream,
@@ -147,6 +194,7 @@ void add_connections(CLI::App& serve, ServeOptions& options) {
       ->envname("ALLOCATION_REDIS_STREAM_LENGTH_MAX")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}))
       ->capture_default_str();
+  add_command_stream(serve, options);
   serve
       .add_option("--smtp", options.smtp,
                   "smtp://HOST:PORT: e-mail OutOfStock events (without it, they wait in the "
@@ -180,6 +228,13 @@ void add_connections(CLI::App& serve, ServeOptions& options) {
                   "again to the same request with that key")
       ->envname("ALLOCATION_IDEMPOTENCY_RETENTION_S")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{366} * 86'400))
+      ->capture_default_str();
+  serve
+      .add_option("--outbox-retention-s", options.outbox_retention_s,
+                  "Seconds an event stays in the outbox once every destination (Redis, SMTP) has "
+                  "it; without any destination, events wait")
+      ->envname("ALLOCATION_OUTBOX_RETENTION_S")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{366} * 86'400))
       ->capture_default_str();
 }
 

@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <iterator>
 #include <string_view>
+
+#include "common/process_figures.hpp"
 
 namespace allocation::entrypoints::http {
 
@@ -15,12 +18,14 @@ void header(Buffer& out, std::string_view name, std::string_view type, std::stri
   fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 
-void counter(Buffer& out, std::string_view name, std::string_view help, std::uint64_t value) {
+template <class Number>
+void counter(Buffer& out, std::string_view name, std::string_view help, Number value) {
   header(out, name, "counter", help);
   fmt::format_to(std::back_inserter(out), "{} {}\n", name, value);
 }
 
-void gauge(Buffer& out, std::string_view name, std::string_view help, std::uint64_t value) {
+template <class Number>
+void gauge(Buffer& out, std::string_view name, std::string_view help, Number value) {
   header(out, name, "gauge", help);
   fmt::format_to(std::back_inserter(out), "{} {}\n", name, value);
 }
@@ -42,25 +47,80 @@ void delivery(Buffer& out, const ServiceFigures& service) {
   counter(out, "allocation_event_handler_failures_total",
           "Event handlers that failed; the command that raised the event was not failed.",
           service.failed_event_handlers);
+  auto each = [&](std::string_view name, std::string_view type, std::string_view help,
+                  auto&& value_of) {
+    header(out, name, type, help);
+    for (const auto& delivery : service.deliveries) {
+      fmt::format_to(std::back_inserter(out), "{}{{destination=\"{}\"}} {}\n", name,
+                     delivery.destination, value_of(delivery.relay));
+    }
+  };
+  using Relay = service_layer::OutboxRelay::Statistics;
+  each("allocation_outbox_backlog_events", "gauge",
+       "Outbox entries the destination's relay has still to go through.",
+       [](const Relay& relay) { return relay.backlog.entries; });
+  each("allocation_outbox_oldest_undelivered_seconds", "gauge",
+       "How long the oldest entry the destination's relay has still to go through has waited.",
+       [](const Relay& relay) { return relay.backlog.oldest_age_seconds; });
+  each("allocation_event_delivery_failures_total", "counter",
+       "Attempts to deliver an event that the destination did not accept.",
+       [](const Relay& relay) { return relay.failures; });
+  each("allocation_event_delivery_backoff_seconds", "gauge",
+       "How long the relay waits before its next attempt after a failure; 0 while delivering.",
+       [](const Relay& relay) { return std::chrono::duration<double>(relay.backoff).count(); });
   header(out, "allocation_events_delivered_total", "counter",
-         "Events the outbox relay delivered to their destination, by event.");
-  for (const auto& relay : service.deliveries) {
-    fmt::format_to(std::back_inserter(out),
-                   "allocation_events_delivered_total{{event=\"{}\"}} {}\n", relay.event,
-                   relay.delivered);
+         "Events the outbox relay delivered, by destination and event.");
+  for (const auto& delivery : service.deliveries) {
+    for (const auto& [event, count] : delivery.relay.delivered_by_event) {
+      fmt::format_to(std::back_inserter(out),
+                     "allocation_events_delivered_total{{destination=\"{}\",event=\"{}\"}} {}\n",
+                     delivery.destination, event, count);
+    }
   }
-  if (!service.consumed) return;
-  header(out, "allocation_messages_consumed_total", "counter",
-         "Messages read from the change_batch_quantity channel, by outcome: received, "
-         "malformed (skipped) and rejected (the command failed).");
-  for (auto [outcome, count] : {std::pair{"received", service.consumed->received},
-                                std::pair{"malformed", service.consumed->malformed},
-                                std::pair{"rejected", service.consumed->rejected}}) {
-    fmt::format_to(std::back_inserter(out),
-                   "allocation_messages_consumed_total{{channel=\"change_batch_quantity\","
-                   "outcome=\"{}\"}} {}\n",
-                   outcome, count);
+  counter(out, "allocation_outbox_entries_removed_total",
+          "Outbox entries removed once every destination had them.",
+          service.outbox_entries_removed);
+}
+
+void consumption(Buffer& out, const ServiceFigures& service) {
+  if (!service.consumed.empty()) {
+    header(out, "allocation_messages_consumed_total", "counter",
+           "Messages of commands read, by source and outcome: received, malformed (skipped) and "
+           "rejected (the command failed).");
   }
+  for (const auto& source : service.consumed) {
+    for (auto [outcome, count] :
+         {std::pair{"received", source.received}, std::pair{"malformed", source.malformed},
+          std::pair{"rejected", source.rejected}}) {
+      fmt::format_to(std::back_inserter(out),
+                     "allocation_messages_consumed_total{{{},outcome=\"{}\"}} {}\n", source.source,
+                     outcome, count);
+    }
+  }
+  header(out, "allocation_broker_up", "gauge",
+         "Whether each broker connection works: 1 up, 0 down; by broker and use.");
+  for (const auto& broker : service.brokers) {
+    fmt::format_to(std::back_inserter(out), "allocation_broker_up{{broker=\"{}\",use=\"{}\"}} {}\n",
+                   broker.broker, broker.use, broker.up ? 1 : 0);
+  }
+}
+
+void process(Buffer& out) {
+  header(out, "allocation_build_info", "gauge", "The build serving: always 1, with its version.");
+  fmt::format_to(std::back_inserter(out), "allocation_build_info{{version=\"{}\"}} 1\n",
+                 allocation::version);
+  ProcessFigures figures = process_figures();
+  counter(out, "process_cpu_seconds_total", "User and system CPU time spent, in seconds.",
+          figures.cpu_seconds);
+  gauge(out, "process_start_time_seconds", "When the process started, in seconds since the epoch.",
+        figures.start_time_seconds);
+  gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.",
+        figures.resident_memory_bytes);
+  gauge(out, "process_virtual_memory_bytes", "Virtual memory size in bytes.",
+        figures.virtual_memory_bytes);
+  gauge(out, "process_open_fds", "Open file descriptors.", figures.open_descriptors);
+  gauge(out, "process_max_fds", "The most file descriptors the process may open.",
+        figures.descriptors_max);
 }
 
 }  // namespace
@@ -97,6 +157,8 @@ std::string prometheus_text(const ServiceFigures& service, const HttpStatistics&
                    i + 1, http.responses_by_class[i]);
   }
   delivery(out, service);
+  consumption(out, service);
+  process(out);
   return fmt::to_string(out);
 }
 

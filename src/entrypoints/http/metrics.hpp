@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "service_layer/group_committer.hpp"
+#include "service_layer/outbox_relay.hpp"
 
 namespace allocation::entrypoints::http {
 
@@ -22,19 +23,28 @@ struct HttpStatistics {
 struct ServiceFigures {
   service_layer::GroupCommitter::Statistics writer;
   std::uint64_t failed_event_handlers = 0;
-  struct Deliveries {
-    std::string event;  // "Allocated", "OutOfStock"
-    std::uint64_t delivered = 0;
+  struct Delivery {
+    std::string destination;  // "redis", "smtp"
+    service_layer::OutboxRelay::Statistics relay;
   };
-  // Per outbox relay.
-  std::vector<Deliveries> deliveries;
+  // Per destination events are relayed to.
+  std::vector<Delivery> deliveries;
+  std::uint64_t outbox_entries_removed = 0;
   struct Consumption {
+    // The Prometheus label that names the source: `channel="change_batch_quantity"`.
+    std::string source;
     std::uint64_t received = 0;
     std::uint64_t malformed = 0;
     std::uint64_t rejected = 0;
   };
-  // Of the change_batch_quantity channel, when consumed.
-  std::optional<Consumption> consumed;
+  // Per source of commands consumed.
+  std::vector<Consumption> consumed;
+  struct BrokerConnection {
+    std::string broker;  // "redis", "smtp"
+    std::string use;     // "delivery", "consumption"
+    bool up = false;
+  };
+  std::vector<BrokerConnection> brokers;
 };
 
 // What `GET /metrics` answers: the service's and the server's figures in the Prometheus text

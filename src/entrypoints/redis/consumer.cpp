@@ -1,11 +1,9 @@
 #include "entrypoints/redis/consumer.hpp"
 
-#include <hiredis/hiredis.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <memory>
 
 #include "common/thread_name.hpp"
 #include "entrypoints/http/request_decoding.hpp"
@@ -13,14 +11,6 @@
 namespace allocation::entrypoints::redis {
 
 namespace {
-
-struct ContextFree {
-  void operator()(redisContext* context) const { redisFree(context); }
-};
-struct ReplyFree {
-  void operator()(redisReply* reply) const { freeReplyObject(reply); }
-};
-using Reply = std::unique_ptr<redisReply, ReplyFree>;
 
 constexpr std::chrono::milliseconds poll_interval{200};
 constexpr std::chrono::milliseconds backoff_max{5000};
@@ -43,7 +33,7 @@ RedisConsumer::~RedisConsumer() {
   thread_.join();
 }
 
-RedisConsumer::Statistics RedisConsumer::statistics() const {
+ConsumedMessages RedisConsumer::statistics() const {
   std::lock_guard lock{mutex_};
   return statistics_;
 }
@@ -65,15 +55,8 @@ void RedisConsumer::run() {
 }
 
 void RedisConsumer::consume() {
-  timeval timeout{2, 0};
-  std::unique_ptr<redisContext, ContextFree> context{
-      redisConnectWithTimeout(host_.c_str(), port_, timeout)};
-  if (!context || context->err != 0) {
-    spdlog::warn("msg=\"cannot connect to Redis; retrying\" address={}:{} error=\"{}\"", host_,
-                 port_, context ? context->errstr : "out of memory");
-    return;
-  }
-  redisSetTimeout(context.get(), timeout);
+  Context context = connect_to_redis(host_, port_, std::chrono::milliseconds{2000});
+  if (!context) return;
   Reply subscribed{
       static_cast<redisReply*>(redisCommand(context.get(), "SUBSCRIBE change_batch_quantity"))};
   if (!subscribed) {

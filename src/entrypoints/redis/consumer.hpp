@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "entrypoints/redis/redis_connection.hpp"
 #include "service_layer/group_committer.hpp"
 
 namespace allocation::entrypoints::redis {
@@ -16,18 +17,12 @@ namespace allocation::entrypoints::redis {
 // that is malformed, or a command that is rejected, is logged, counted and skipped.
 class RedisConsumer {
  public:
-  struct Statistics {
-    std::uint64_t received = 0;
-    std::uint64_t malformed = 0;
-    std::uint64_t rejected = 0;
-  };
-
   RedisConsumer(std::string host, std::uint16_t port, service_layer::GroupCommitter& commands);
   RedisConsumer(const RedisConsumer&) = delete;
   RedisConsumer& operator=(const RedisConsumer&) = delete;
   ~RedisConsumer();
 
-  [[nodiscard]] Statistics statistics() const;
+  [[nodiscard]] ConsumedMessages statistics() const;
   // Whether it is subscribed on a live connection now.
   [[nodiscard]] bool connected() const { return connected_; }
 
@@ -45,7 +40,7 @@ class RedisConsumer {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::atomic<bool> connected_ = false;
-  Statistics statistics_;
+  ConsumedMessages statistics_;
   std::thread thread_;
 };
 

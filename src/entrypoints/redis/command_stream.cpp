@@ -1,0 +1,238 @@
+#include "entrypoints/redis/command_stream.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <future>
+
+#include "common/thread_name.hpp"
+#include "entrypoints/http/idempotency.hpp"
+#include "entrypoints/http/request_decoding.hpp"
+
+namespace allocation::entrypoints::redis {
+
+namespace {
+
+constexpr std::chrono::milliseconds command_timeout{2000};
+constexpr std::chrono::milliseconds backoff_max{5000};
+// Entries read at a time, and how long a read waits for new ones.
+constexpr int entries_per_read = 32;
+constexpr int read_wait_ms = 200;
+constexpr long long dead_letters_max = 1'000'000;
+
+using service_layer::ErrorKind;
+
+bool retryable(ErrorKind kind) {
+  return kind == ErrorKind::conflict || kind == ErrorKind::unavailable ||
+         kind == ErrorKind::overloaded || kind == ErrorKind::key_in_flight;
+}
+
+// The record kept with the change: 200 applied, 409 the batch's quantity was not the
+// expected one, 422 refused; the body says why.
+service_layer::RecordedReply reply_to(const service_layer::Outcome& outcome) {
+  if (const auto* result = std::get_if<service_layer::CommandResult>(&outcome)) {
+    if (result->current_qty) {
+      return {
+          409, "text/plain",
+          "the batch's qty is " + std::to_string(*result->current_qty) + ", not the expected_qty"};
+    }
+    return {200, "text/plain", "applied"};
+  }
+  const auto* rejection = std::get_if<service_layer::Rejection>(&outcome);
+  return {422, "text/plain", rejection != nullptr ? rejection->message : "refused"};
+}
+
+bool accepted(redisReply* raw, redisContext* context, std::string_view doing) {
+  Reply reply{raw};
+  if (reply && reply->type != REDIS_REPLY_ERROR) return true;
+  spdlog::warn("msg=\"Redis refused a command; reconnecting\" command={} error=\"{}\"", doing,
+               reply ? std::string{text_of(reply.get())} : std::string{context->errstr});
+  return false;
+}
+
+}  // namespace
+
+RedisCommandStream::RedisCommandStream(Settings settings, service_layer::GroupCommitter& commands)
+    : settings_{std::move(settings)}, commands_{commands}, thread_{[this] {
+        name_this_thread("redis-commands");
+        run();
+      }} {}
+
+RedisCommandStream::~RedisCommandStream() {
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+ConsumedMessages RedisCommandStream::statistics() const {
+  std::lock_guard lock{mutex_};
+  return statistics_;
+}
+
+bool RedisCommandStream::stopping() const {
+  std::lock_guard lock{mutex_};
+  return stopping_;
+}
+
+bool RedisCommandStream::pause(std::chrono::milliseconds duration) {
+  std::unique_lock lock{mutex_};
+  return !wake_.wait_for(lock, duration, [&] { return stopping_; });
+}
+
+void RedisCommandStream::run() {
+  std::chrono::milliseconds backoff{100};
+  while (!stopping()) {
+    if (Context context = connect_to_redis(settings_.host, settings_.port, command_timeout)) {
+      consume(context.get());
+      connected_ = false;
+    }
+    if (!pause(backoff)) break;
+    backoff = std::min(backoff * 2, backoff_max);
+  }
+}
+
+void RedisCommandStream::consume(redisContext* context) {
+  Reply created{static_cast<redisReply*>(
+      redisCommand(context, "XGROUP CREATE %b %b 0 MKSTREAM", settings_.stream.data(),
+                   settings_.stream.size(), settings_.group.data(), settings_.group.size()))};
+  if (!created ||
+      (created->type == REDIS_REPLY_ERROR && !text_of(created.get()).starts_with("BUSYGROUP"))) {
+    spdlog::warn("msg=\"cannot create the consumer group; retrying\" stream={} error=\"{}\"",
+                 settings_.stream,
+                 created ? std::string{text_of(created.get())} : std::string{context->errstr});
+    return;
+  }
+  spdlog::info("msg=\"consuming Redis stream\" stream={} group={} consumer={}", settings_.stream,
+               settings_.group, settings_.consumer);
+  connected_ = true;
+  // First what this consumer read and did not acknowledge before, then what is new.
+  const char* start = "0";
+  while (!stopping()) {
+    auto entries = read(context, start);
+    if (!entries) return;
+    if (entries->empty() && std::string_view{start} == "0") start = ">";
+    for (const Entry& entry : *entries) {
+      if (!handle(context, entry)) return;
+    }
+  }
+}
+
+std::optional<std::vector<RedisCommandStream::Entry>> RedisCommandStream::read(
+    redisContext* context, const char* start) {
+  std::string count = std::to_string(entries_per_read);
+  std::string wait = std::to_string(read_wait_ms);
+  Reply reply{static_cast<redisReply*>(
+      redisCommand(context, "XREADGROUP GROUP %b %b COUNT %b BLOCK %b STREAMS %b %s",
+                   settings_.group.data(), settings_.group.size(), settings_.consumer.data(),
+                   settings_.consumer.size(), count.data(), count.size(), wait.data(), wait.size(),
+                   settings_.stream.data(), settings_.stream.size(), start))};
+  if (!reply || reply->type == REDIS_REPLY_ERROR) {
+    spdlog::warn("msg=\"cannot read the Redis stream; reconnecting\" stream={} error=\"{}\"",
+                 settings_.stream,
+                 reply ? std::string{text_of(reply.get())} : std::string{context->errstr});
+    return std::nullopt;
+  }
+  std::vector<Entry> entries;
+  // [[stream, [[id, [field, value, ...] or nil], ...]]], or nil when none came.
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0) return entries;
+  const redisReply* stream = reply->element[0];
+  if (stream->type != REDIS_REPLY_ARRAY || stream->elements < 2) return entries;
+  const redisReply* items = stream->element[1];
+  for (std::size_t i = 0; i < items->elements; ++i) {
+    const redisReply* item = items->element[i];
+    if (item->type != REDIS_REPLY_ARRAY || item->elements < 2) continue;
+    Entry entry{std::string{text_of(item->element[0])}, std::nullopt};
+    const redisReply* fields = item->element[1];
+    for (std::size_t f = 0; fields->type == REDIS_REPLY_ARRAY && f + 1 < fields->elements; f += 2) {
+      if (text_of(fields->element[f]) == "payload") {
+        entry.payload = std::string{text_of(fields->element[f + 1])};
+      }
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+RedisCommandStream::Verdict RedisCommandStream::apply(
+    const Entry& entry, const domain::commands::ChangeBatchQuantity& change) {
+  service_layer::Idempotency idempotency{
+      {"redis:" + settings_.stream, entry.id,
+       http::request_digest("XADD", settings_.stream, *entry.payload)},
+      reply_to};
+  std::promise<service_layer::Outcome> promise;
+  auto outcome = promise.get_future();
+  commands_.submit(
+      change, [&promise](service_layer::Outcome result) { promise.set_value(std::move(result)); },
+      service_layer::Actor{"", "redis:" + settings_.stream}, std::move(idempotency));
+  auto result = outcome.get();
+  if (const auto* rejection = std::get_if<service_layer::Rejection>(&result)) {
+    if (retryable(rejection->kind)) return {Verdict::Kind::retry, rejection->message};
+    return {Verdict::Kind::refused, rejection->message};
+  }
+  const auto& replied = std::get<service_layer::Replied>(result);
+  if (replied.reply.status == 200) return {Verdict::Kind::applied, {}};
+  return {Verdict::Kind::refused, replied.reply.body};
+}
+
+bool RedisCommandStream::handle(redisContext* context, const Entry& entry) {
+  {
+    std::lock_guard lock{mutex_};
+    ++statistics_.received;
+  }
+  if (!entry.payload) {
+    std::lock_guard lock{mutex_};
+    ++statistics_.malformed;
+    return acknowledge(context, entry, "the entry has no payload field");
+  }
+  auto decoded = http::decode_change_batch_quantity_message(*entry.payload);
+  if (const auto* invalid = std::get_if<http::InvalidInput>(&decoded)) {
+    std::lock_guard lock{mutex_};
+    ++statistics_.malformed;
+    spdlog::warn("msg=\"malformed command stream entry\" stream={} entry={} problem=\"{}\"",
+                 settings_.stream, entry.id, invalid->message);
+    return acknowledge(context, entry, invalid->message);
+  }
+  const auto& change = std::get<domain::commands::ChangeBatchQuantity>(decoded);
+  std::chrono::milliseconds backoff{100};
+  for (;;) {
+    Verdict verdict = apply(entry, change);
+    if (verdict.kind == Verdict::Kind::applied) return acknowledge(context, entry, std::nullopt);
+    if (verdict.kind == Verdict::Kind::refused) {
+      std::lock_guard lock{mutex_};
+      ++statistics_.rejected;
+      spdlog::warn("msg=\"command stream entry refused\" stream={} entry={} reason=\"{}\"",
+                   settings_.stream, entry.id, verdict.reason);
+      return acknowledge(context, entry, verdict.reason);
+    }
+    spdlog::warn("msg=\"command stream entry not taken now; will retry\" entry={} reason=\"{}\"",
+                 entry.id, verdict.reason);
+    if (!pause(backoff)) return false;
+    backoff = std::min(backoff * 2, backoff_max);
+  }
+}
+
+bool RedisCommandStream::acknowledge(redisContext* context, const Entry& entry,
+                                     const std::optional<std::string>& refusal) {
+  if (refusal) {
+    std::string payload = entry.payload.value_or("");
+    std::string length = std::to_string(dead_letters_max);
+    if (!accepted(static_cast<redisReply*>(redisCommand(
+                      context, "XADD %b MAXLEN ~ %b * stream %b entry %b reason %b payload %b",
+                      settings_.dead_letter_stream.data(), settings_.dead_letter_stream.size(),
+                      length.data(), length.size(), settings_.stream.data(),
+                      settings_.stream.size(), entry.id.data(), entry.id.size(), refusal->data(),
+                      refusal->size(), payload.data(), payload.size())),
+                  context, "XADD")) {
+      return false;
+    }
+  }
+  return accepted(
+      static_cast<redisReply*>(redisCommand(
+          context, "XACK %b %b %b", settings_.stream.data(), settings_.stream.size(),
+          settings_.group.data(), settings_.group.size(), entry.id.data(), entry.id.size())),
+      context, "XACK");
+}
+
+}  // namespace allocation::entrypoints::redis
