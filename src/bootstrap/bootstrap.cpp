@@ -8,12 +8,14 @@
 #include "adapters/postgres/connection.hpp"
 #include "adapters/postgres/read_model_reader.hpp"
 #include "adapters/postgres/relay_outbox.hpp"
+#include "adapters/postgres/schema.hpp"
 #include "adapters/postgres/tables.hpp"
 #include "adapters/postgres/token_store.hpp"
 #include "adapters/redis/publisher.hpp"
 #include "adapters/sqlite/connection.hpp"
 #include "adapters/sqlite/read_model_reader.hpp"
 #include "adapters/sqlite/relay_outbox.hpp"
+#include "adapters/sqlite/schema.hpp"
 #include "adapters/sqlite/tables.hpp"
 #include "adapters/sqlite/token_store.hpp"
 #include "adapters/tokens.hpp"
@@ -66,6 +68,36 @@ Storage open_storage(const std::string& database_url) {
       },
       parse_database_url(database_url));
   return storage;
+}
+
+int migrate_database(const std::string& database_url, const std::string& serving_role) {
+  return std::visit(
+      Overloaded{
+          [&](const SqliteDatabase& database) {
+            if (!serving_role.empty()) {
+              throw InvalidConfiguration{"roles are PostgreSQL's: an SQLite database has none"};
+            }
+            try {
+              adapters::sqlite::Connection db{database.path};
+              adapters::sqlite::migrate(db);
+            } catch (const adapters::sqlite::SqliteError& error) {
+              throw InvalidConfiguration{"cannot migrate database " + database.path + ": " +
+                                         error.what()};
+            }
+            return adapters::sqlite::schema_version();
+          },
+          [&](const PostgresDatabase& database) {
+            try {
+              adapters::postgres::Connection db{database.url};
+              adapters::postgres::migrate(db);
+              if (!serving_role.empty()) adapters::postgres::grant_serving(db, serving_role);
+            } catch (const adapters::postgres::PostgresError& error) {
+              throw InvalidConfiguration{std::string{"cannot migrate database: "} + error.what()};
+            }
+            return adapters::postgres::schema_version();
+          },
+      },
+      parse_database_url(database_url));
 }
 
 RedisAddress parse_redis_url(const std::string& url) {

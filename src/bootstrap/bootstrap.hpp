@@ -49,6 +49,11 @@ struct Storage {
 };
 Storage open_storage(const std::string& database_url);
 
+// Creates or migrates the schema of `database_url` and returns its version; with a
+// `serving_role` (PostgreSQL only), grants that role what serving needs and nothing more.
+// Throws InvalidConfiguration naming the problem.
+int migrate_database(const std::string& database_url, const std::string& serving_role);
+
 // The outbox as relays and its pruner see it, on a connection of its own.
 std::unique_ptr<service_layer::RelayOutbox> open_relay_outbox(const std::string& database_url);
 

@@ -108,13 +108,33 @@ def random_orderid(name=""):
     return f"order-{name}-{random_suffix()}"
 
 
+OWNER_ROLE, SERVING_ROLE = "allocation_owner", "allocation_service"
+
+
 def fresh_postgres_database():
-    """A new database on the test server (scripts/with-test-servers), as a URL."""
+    """A new database on the test server (scripts/with-test-servers), owned by OWNER_ROLE and
+    migrated by it, as a URL for SERVING_ROLE: the service runs with only what serving needs."""
     server_url = os.environ.get("ALLOCATION_TEST_POSTGRES_URL")
     if not server_url:
         raise RuntimeError("ALLOCATION_TEST_POSTGRES_URL is not set: run the tests through scripts/test")
     parsed = urllib.parse.urlparse(server_url)
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", server_url, "-c", f"""
+        DO $$ BEGIN
+          CREATE ROLE {OWNER_ROLE} LOGIN;
+        EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+        DO $$ BEGIN
+          CREATE ROLE {SERVING_ROLE} LOGIN;
+        EXCEPTION WHEN duplicate_object THEN NULL; END $$;"""], check=True)
     name = f"e2e_{uuid.uuid4().hex[:12]}"
     subprocess.run(["createdb", "-h", parsed.hostname, "-p", str(parsed.port),
-                    "-U", parsed.username, name], check=True)
-    return f"{server_url.rsplit('/', 1)[0]}/{name}"
+                    "-U", parsed.username, "-O", OWNER_ROLE, name], check=True)
+    address = f"{parsed.hostname}:{parsed.port}"
+    subprocess.run([BINARY, "migrate", "--database", f"postgresql://{OWNER_ROLE}@{address}/{name}",
+                    "--grant-to", SERVING_ROLE], check=True, capture_output=True)
+    return f"postgresql://{SERVING_ROLE}@{address}/{name}"
+
+
+def postgres_superuser_url(url):
+    """The URL of the same database for the test server's superuser, for what only an owner
+    or a superuser may do (ALTER DATABASE, ending other sessions)."""
+    return f"{os.environ['ALLOCATION_TEST_POSTGRES_URL'].rsplit('/', 1)[0]}/{url.rsplit('/', 1)[1]}"

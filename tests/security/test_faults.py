@@ -145,9 +145,10 @@ def test_a_read_only_database_gets_503_and_the_server_recovers(tmp_path):
                          json={"ref": "b1", "sku": "S", "qty": 100}).status_code == 201
     drop_sessions = (f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                      f"WHERE datname = '{name}'")
-    psql(url, f"ALTER DATABASE {name} SET default_transaction_read_only = on")
+    superuser = e2e_support.postgres_superuser_url(url)
+    psql(superuser, f"ALTER DATABASE {name} SET default_transaction_read_only = on")
     try:
-        psql(url, drop_sessions)
+        psql(superuser, drop_sessions)
         answers = [allocate(server, headers["admin"], f"o{i}", "S", 1) for i in range(5)]
         assert {r.status_code for r in answers} == {503}
         assert all(r.json()["message"] for r in answers)
@@ -158,8 +159,8 @@ def test_a_read_only_database_gets_503_and_the_server_recovers(tmp_path):
         assert unready.json()["status"] == "not ready"
         assert unready.json()["problems"][0].startswith("storage does not accept writes: ")
     finally:
-        psql(url, f"ALTER DATABASE {name} RESET default_transaction_read_only")
-    psql(url, drop_sessions)
+        psql(superuser, f"ALTER DATABASE {name} RESET default_transaction_read_only")
+    psql(superuser, drop_sessions)
     assert_recovers(server, headers)
     assert requests.get(f"{server.url}/readyz").json() == {"status": "ready"}
     product = requests.get(f"{server.url}/products/S", headers=headers["reader"]).json()

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string>
+#include <utility>
 
 #include "adapters/postgres/statements.hpp"
 
@@ -188,20 +189,75 @@ ALTER TABLE outbox DROP COLUMN delivered_at;
 
 }  // namespace
 
+namespace {
+
+constexpr char insufficient_privilege[] = "42501";
+
+// What the role that serves may do to each table: change the service's state, add to the
+// outbox and remove what was delivered, add to the audit trail but never change it, and
+// nothing to the schema.
+constexpr std::pair<const char*, const char*> serving_privileges[] = {
+    {"SELECT, INSERT, UPDATE, DELETE",
+     "products, batches, allocations, allocations_view, batches_view, order_line_states, holds, "
+     "idempotency_keys, write_checks, outbox_cursors"},
+    {"SELECT, INSERT, DELETE", "outbox"},
+    {"SELECT, INSERT, UPDATE", "tokens"},
+    {"SELECT, INSERT", "audit"},
+    {"SELECT", "schema_migrations"},
+    {"USAGE", "ALL SEQUENCES IN SCHEMA public"},
+};
+
+std::int64_t schema_version_of(Connection& db) {
+  if (db.run(sql::schema_versions_exist).text(0, 0) != "t") return 0;
+  return db.run(sql::select_schema_version).int64(0, 0);
+}
+
+void apply_migrations(Connection& db, std::int64_t version) {
+  try {
+    db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL)");
+    for (auto next = version; next < static_cast<std::int64_t>(migrations.size()); ++next) {
+      db.execute(migrations[static_cast<std::size_t>(next)]);
+      db.run(sql::insert_schema_version, {std::to_string(next + 1)});
+    }
+  } catch (const PostgresError& error) {
+    if (error.sqlstate() != insufficient_privilege) throw;
+    throw PostgresError{error.sqlstate(),
+                        "the schema is at version " + std::to_string(version) + " of " +
+                            std::to_string(migrations.size()) +
+                            " and this role may not change it: run `allocation migrate` with "
+                            "the database owner's URL (" +
+                            error.what() + ")"};
+  }
+}
+
+}  // namespace
+
+int schema_version() { return static_cast<int>(migrations.size()); }
+
 void migrate(Connection& db) {
   db.execute("BEGIN");
   try {
     db.run(sql::lock_migrations, {std::to_string(sql::migration_lock)});
-    db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL)");
-    Result current = db.run(sql::select_schema_version);
-    auto version = current.int64(0, 0);
-    if (version > static_cast<std::int64_t>(migrations.size())) {
+    auto version = schema_version_of(db);
+    if (version > schema_version()) {
       throw PostgresError{"", "the database has schema version " + std::to_string(version) +
-                                  ", newer than this build's " + std::to_string(migrations.size())};
+                                  ", newer than this build's " + std::to_string(schema_version())};
     }
-    for (auto next = version; next < static_cast<std::int64_t>(migrations.size()); ++next) {
-      db.execute(migrations[static_cast<std::size_t>(next)]);
-      db.run(sql::insert_schema_version, {std::to_string(next + 1)});
+    // Up to date, it changes nothing, so that a role without rights on the schema can start.
+    if (version < schema_version()) apply_migrations(db, version);
+    db.execute("COMMIT");
+  } catch (...) {
+    db.execute("ROLLBACK");
+    throw;
+  }
+}
+
+void grant_serving(Connection& db, const std::string& role) {
+  db.execute("BEGIN");
+  try {
+    for (auto [privileges, tables] : serving_privileges) {
+      std::string grant = db.run(sql::grant_statement, {role, privileges, tables}).text(0, 0);
+      db.execute(grant.c_str());
     }
     db.execute("COMMIT");
   } catch (...) {

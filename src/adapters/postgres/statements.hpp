@@ -49,6 +49,11 @@ inline constexpr char select_batches_view_of_product[] =
 inline constexpr char lock_migrations[] = "SELECT pg_advisory_xact_lock($1::bigint)";
 inline constexpr char select_schema_version[] =
     "SELECT coalesce(max(version), 0) FROM schema_migrations";
+inline constexpr char schema_versions_exist[] =
+    "SELECT to_regclass('schema_migrations') IS NOT NULL";
+// `GRANT $2 ON $3 TO <$1 quoted as an identifier>`; $2 and $3 are this program's own text.
+inline constexpr char grant_statement[] =
+    "SELECT format('GRANT %s ON %s TO %I', $2::text, $3::text, $1::text)";
 inline constexpr char insert_schema_version[] =
     "INSERT INTO schema_migrations (version) VALUES ($1)";
 inline constexpr char insert_token[] =

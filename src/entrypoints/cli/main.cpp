@@ -5,6 +5,7 @@
 
 #include "common/process_figures.hpp"
 #include "entrypoints/cli/audit.hpp"
+#include "entrypoints/cli/migrate.hpp"
 #include "entrypoints/cli/options.hpp"
 #include "entrypoints/cli/serve.hpp"
 #include "entrypoints/cli/token.hpp"
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   std::vector<Subcommand> subcommands{add_serve_command(app)};
   for (Subcommand& token : add_token_commands(app)) subcommands.push_back(std::move(token));
   subcommands.push_back(add_audit_command(app));
+  subcommands.push_back(add_migrate_command(app));
 
   try {
     app.parse(argc, argv);
