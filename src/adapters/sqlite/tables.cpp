@@ -14,6 +14,7 @@
 #include "adapters/rows.hpp"
 #include "adapters/sqlite/schema.hpp"
 #include "adapters/sqlite/statements.hpp"
+#include "adapters/sqlite/storage_errors.hpp"
 #include "adapters/table_unit_of_work.hpp"
 #include "common/overloaded.hpp"
 #include "service_layer/errors.hpp"
@@ -21,22 +22,6 @@
 namespace allocation::adapters::sqlite {
 
 using namespace domain;
-
-namespace {
-
-// Runs `work`, turning SQLite's errors into the service layer's.
-template <class Work>
-auto guarded(Work&& work) {
-  try {
-    return work();
-  } catch (const SqliteError& error) {
-    // Another connection stored the same batch or product first.
-    if (error.code() == SQLITE_CONSTRAINT) throw service_layer::ConcurrencyConflict{error.what()};
-    throw service_layer::StorageUnavailable{error.what()};
-  }
-}
-
-}  // namespace
 
 SqliteTables::SqliteTables(const std::string& path, BackgroundCheckpointer::Settings checkpoints)
     : db_{path}, checkpointer_{path, checkpoints} {

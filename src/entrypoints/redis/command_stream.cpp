@@ -181,12 +181,8 @@ bool RedisCommandStream::handle(redisContext* context, const Entry& entry) {
     std::lock_guard lock{mutex_};
     ++statistics_.received;
   }
-  if (!entry.payload) {
-    std::lock_guard lock{mutex_};
-    ++statistics_.malformed;
-    return acknowledge(context, entry, "the entry has no payload field");
-  }
-  auto decoded = http::decode_change_batch_quantity_message(*entry.payload);
+  auto decoded = entry.payload ? http::decode_change_batch_quantity_message(*entry.payload)
+                               : http::InvalidInput{"the entry has no payload field"};
   if (const auto* invalid = std::get_if<http::InvalidInput>(&decoded)) {
     std::lock_guard lock{mutex_};
     ++statistics_.malformed;
