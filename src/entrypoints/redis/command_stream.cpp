@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/json.hpp>
+#include <charconv>
 #include <future>
 
 #include "common/thread_name.hpp"
@@ -39,6 +41,28 @@ service_layer::RecordedReply reply_to(const service_layer::Outcome& outcome) {
   }
   const auto* rejection = std::get_if<service_layer::Rejection>(&outcome);
   return {422, "text/plain", rejection != nullptr ? rejection->message : "refused"};
+}
+
+// The command's JSON: the entry's `payload` field, or else its fields as one object (`qty`
+// and `expected_qty` as numbers when they are integers), so that `XADD ... batchref b1 qty 5`
+// works as well; nullopt for an entry without fields (deleted after it was read).
+std::optional<std::string> payload_of(const redisReply* fields) {
+  if (fields->type != REDIS_REPLY_ARRAY || fields->elements < 2) return std::nullopt;
+  boost::json::object command;
+  for (std::size_t f = 0; f + 1 < fields->elements; f += 2) {
+    std::string_view name = text_of(fields->element[f]);
+    std::string_view value = text_of(fields->element[f + 1]);
+    if (name == "payload") return std::string{value};
+    std::int64_t number = 0;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    bool integer = !value.empty() && error == std::errc{} && end == value.data() + value.size();
+    if ((name == "qty" || name == "expected_qty") && integer) {
+      command[name] = number;
+    } else {
+      command[name] = value;
+    }
+  }
+  return boost::json::serialize(command);
 }
 
 bool accepted(redisReply* raw, redisContext* context, std::string_view doing) {
@@ -143,14 +167,7 @@ std::optional<std::vector<RedisCommandStream::Entry>> RedisCommandStream::read(
   for (std::size_t i = 0; i < items->elements; ++i) {
     const redisReply* item = items->element[i];
     if (item->type != REDIS_REPLY_ARRAY || item->elements < 2) continue;
-    Entry entry{std::string{text_of(item->element[0])}, std::nullopt};
-    const redisReply* fields = item->element[1];
-    for (std::size_t f = 0; fields->type == REDIS_REPLY_ARRAY && f + 1 < fields->elements; f += 2) {
-      if (text_of(fields->element[f]) == "payload") {
-        entry.payload = std::string{text_of(fields->element[f + 1])};
-      }
-    }
-    entries.push_back(std::move(entry));
+    entries.push_back({std::string{text_of(item->element[0])}, payload_of(item->element[1])});
   }
   return entries;
 }
@@ -182,7 +199,7 @@ bool RedisCommandStream::handle(redisContext* context, const Entry& entry) {
     ++statistics_.received;
   }
   auto decoded = entry.payload ? http::decode_change_batch_quantity_message(*entry.payload)
-                               : http::InvalidInput{"the entry has no payload field"};
+                               : http::InvalidInput{"the entry has no fields"};
   if (const auto* invalid = std::get_if<http::InvalidInput>(&decoded)) {
     std::lock_guard lock{mutex_};
     ++statistics_.malformed;

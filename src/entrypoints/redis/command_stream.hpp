@@ -17,7 +17,8 @@ namespace allocation::entrypoints::redis {
 // Reads quantity changes from a Redis stream as a member of a consumer group (created at the
 // stream's start when missing, so that what was written before the service first ran is
 // applied too), one entry at a time in stream order: its field `payload` holds
-// {"batchref","qty","expected_qty"?}, as on the change_batch_quantity channel. An entry is
+// {"batchref","qty","expected_qty"?}, as on the change_batch_quantity channel, or it has those
+// fields itself. An entry is
 // acknowledged (XACK) only once its outcome is durable, and its id is its idempotency key, so
 // an entry read again after a crash between the commit and the acknowledgement is answered
 // from the record, not applied twice. An entry that is malformed or refused is logged,
@@ -49,7 +50,7 @@ class RedisCommandStream {
  private:
   struct Entry {
     std::string id;
-    // Absent when the entry has no such field, or was deleted after it was read.
+    // The command as JSON; absent when the entry was deleted after it was read.
     std::optional<std::string> payload;
   };
 
