@@ -30,8 +30,52 @@ def test_serve_help_names_flags_and_their_environment_variables():
 
 def test_a_bad_flag_is_one_line_and_nonzero():
     result = run("serve", "--no-such-flag")
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "--no-such-flag" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_every_usage_problem_is_one_line_naming_it_and_exit_code_2():
+    for args, named in [(["serve", "--connections-max", "abc"], "--connections-max"),
+                        (["serve", "--auth", "maybe"], "--auth"),
+                        (["serve", "--log-level", "loud"], "--log-level"),
+                        (["token", "create", "--role", "reader"], "--name"),
+                        ([], "subcommand")]:
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith("allocation: ") and named in result.stderr, result.stderr
+
+
+def test_an_unknown_command_is_named_with_the_commands_there_are():
+    result = run("frobnicate")
+    assert result.returncode == 2
+    assert result.stderr == ("allocation: unknown command 'allocation frobnicate' (the commands: "
+                             "serve, token, audit, migrate); see allocation --help\n")
+    nested = run("token", "frob")
+    assert nested.returncode == 2
+    assert "unknown command 'allocation token frob' (the commands: create, list, revoke)" in nested.stderr
+
+
+def test_a_bad_environment_variable_is_named_with_its_flag():
+    result = run("serve", env={"ALLOCATION_CONNECTIONS_MAX": "abc"})
+    assert result.returncode == 2
+    assert result.stderr.startswith("allocation: ALLOCATION_CONNECTIONS_MAX (--connections-max): ")
+    given = run("serve", "--connections-max", "abc", env={"ALLOCATION_CONNECTIONS_MAX": "5"})
+    assert given.stderr.startswith("allocation: --connections-max: ")
+
+
+def test_log_lines_name_their_level_as_the_flag_does(tmp_path):
+    server = subprocess.Popen([BINARY, "serve", "--listen", f"127.0.0.1:{free_port()}",
+                               "--database", f"sqlite:///{tmp_path}/a.db", "--log-level", "warn",
+                               "--redis", "redis://127.0.0.1:1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = server.stdout.readline()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert " level=warn msg=" in line, line
 
 
 def test_a_bad_listen_address_names_the_problem():

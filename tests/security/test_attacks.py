@@ -91,7 +91,8 @@ def test_each_role_can_do_what_it_is_for(secured):
     "Bearer alloc_0000000000000000000000000000000000000000000000000000000000000000",
     "Bearer ",
     "Basic YWRtaW46YWRtaW4=",
-    "bearer {admin}",
+    "Bearer{admin}",
+    "Bearerx {admin}",
     "Bearer {admin}x",
 ])
 def test_forged_or_malformed_tokens_are_refused_alike(secured, authorization):
@@ -103,6 +104,12 @@ def test_forged_or_malformed_tokens_are_refused_alike(secured, authorization):
     for token in secured.tokens.values():
         assert token not in message
     assert "token" in message or "authorization" in message
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "bEaReR"])
+def test_the_scheme_is_case_insensitive(secured, scheme):
+    r = call(secured, "GET", "/metrics", headers={"Authorization": f"{scheme} {secured.tokens['reader']}"})
+    assert r.status_code == 200
 
 
 def test_revoked_token_stops_working(secured):

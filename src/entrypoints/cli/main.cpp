@@ -24,8 +24,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    // app.exit prints help, the version, or the one-line problem.
-    return app.exit(error) == 0 ? 0 : 2;
+    // Help and the version are printed by app.exit; a problem is one line.
+    if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(error);
+    std::cerr << "allocation: "
+              << usage_problem(app, error, std::vector<std::string>(argv + 1, argv + argc))
+              << "; see allocation --help\n";
+    return 2;
   }
   try {
     for (const Subcommand& subcommand : subcommands) {

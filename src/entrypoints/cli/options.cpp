@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 
 namespace allocation::cli {
@@ -35,6 +36,58 @@ service_layer::Actor command_line_user() {
   const passwd* user = getpwuid(geteuid());
   return {"", "cli:" + (user != nullptr ? std::string{user->pw_name}
                                         : "uid " + std::to_string(geteuid()))};
+}
+
+namespace {
+
+bool given(const std::vector<std::string>& arguments, const std::string& flag) {
+  return std::any_of(arguments.begin(), arguments.end(), [&](const std::string& argument) {
+    return argument == flag || argument.starts_with(flag + "=");
+  });
+}
+
+const CLI::Option* option_named(CLI::App& app, const std::string& flag) {
+  if (const CLI::Option* option = app.get_option_no_throw(flag)) return option;
+  for (CLI::App* subcommand : app.get_subcommands({})) {
+    if (const CLI::Option* option = option_named(*subcommand, flag)) return option;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string usage_problem(CLI::App& app, const CLI::ParseError& error,
+                          const std::vector<std::string>& arguments) {
+  // The first word that names no command where one is expected.
+  CLI::App* command = &app;
+  std::string path = "allocation";
+  for (const std::string& argument : arguments) {
+    auto subcommands = command->get_subcommands({});
+    if (argument.starts_with("-") || subcommands.empty()) break;
+    auto named = std::find_if(subcommands.begin(), subcommands.end(), [&](CLI::App* subcommand) {
+      return subcommand->check_name(argument);
+    });
+    if (named == subcommands.end()) {
+      std::string known;
+      for (const CLI::App* subcommand : subcommands) {
+        known += (known.empty() ? "" : ", ") + subcommand->get_name();
+      }
+      return "unknown command '" + path + " " + argument + "' (the commands: " + known + ")";
+    }
+    command = *named;
+    path += " " + argument;
+  }
+  std::string message = error.what();
+  auto colon = message.find(':');
+  if (message.starts_with("--") && colon != std::string::npos) {
+    std::string flag = message.substr(0, colon);
+    const CLI::Option* option = option_named(app, flag);
+    if (option != nullptr && !option->get_envname().empty() && !given(arguments, flag) &&
+        std::getenv(option->get_envname().c_str()) != nullptr) {
+      return option->get_envname() + " (" + flag + ")" + message.substr(colon);
+    }
+  }
+  return message;
 }
 
 }  // namespace allocation::cli

@@ -3,12 +3,14 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "service_layer/identity.hpp"
 
 namespace CLI {
 class App;
-}
+class ParseError;
+}  // namespace CLI
 
 namespace allocation::cli {
 
@@ -34,6 +36,12 @@ void add_database_option(CLI::App& command, std::string& database);
 
 // Creates ./data for the default database, so that a first run just works.
 void prepare(const std::string& database);
+
+// The one line that says what is wrong with the command line `arguments`: an unknown command
+// named with the ones there are, a bad value named by the environment variable it came from
+// when the flag was not given.
+std::string usage_problem(CLI::App& app, const CLI::ParseError& error,
+                          const std::vector<std::string>& arguments);
 
 // Who runs a command, for the audit trail: the operating system's user.
 service_layer::Actor command_line_user();

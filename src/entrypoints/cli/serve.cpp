@@ -1,5 +1,6 @@
 #include "entrypoints/cli/serve.hpp"
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -82,10 +83,27 @@ spdlog::level::level_enum log_level_named(const std::string& level, const std::s
   return parsed;
 }
 
+// A line's level as --log-level names it (`warn`, where spdlog would write `warning`).
+class LevelName final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& message, const std::tm&,
+              spdlog::memory_buf_t& out) override {
+    static constexpr std::array<std::string_view, 7> names{"trace", "debug",    "info", "warn",
+                                                           "error", "critical", "off"};
+    std::string_view name = names.at(static_cast<std::size_t>(message.level));
+    out.append(name.data(), name.data() + name.size());
+  }
+  [[nodiscard]] std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<LevelName>();
+  }
+};
+
 void configure_logging(const std::string& level) {
   auto logger = spdlog::stderr_logger_mt("allocation");
   spdlog::set_default_logger(logger);
-  spdlog::set_pattern("time=%Y-%m-%dT%H:%M:%S.%fZ level=%l %v", spdlog::pattern_time_type::utc);
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  formatter->add_flag<LevelName>('*').set_pattern("time=%Y-%m-%dT%H:%M:%S.%fZ level=%* %v");
+  spdlog::set_formatter(std::move(formatter));
   spdlog::set_level(log_level_named(level, "--log-level"));
 }
 

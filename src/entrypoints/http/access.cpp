@@ -1,5 +1,7 @@
 #include "entrypoints/http/access.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -20,11 +22,18 @@ std::variant<std::optional<service_layer::Identity>, Response> Access::admit(
   if (authorization.empty()) {
     return unauthorized("authentication required: send Authorization: Bearer <token>");
   }
-  constexpr std::string_view scheme = "Bearer ";
-  if (!authorization.starts_with(scheme)) {
+  // The scheme's name is case-insensitive (RFC 9110, 11.1).
+  constexpr std::string_view scheme = "bearer";
+  bool bearer = authorization.size() > scheme.size() && authorization[scheme.size()] == ' ' &&
+                std::equal(scheme.begin(), scheme.end(), authorization.begin(), [](char a, char b) {
+                  return a == std::tolower(static_cast<unsigned char>(b));
+                });
+  if (!bearer) {
     return unauthorized("unsupported authorization scheme: send Authorization: Bearer <token>");
   }
-  auto identity = authenticator_->authenticate(authorization.substr(scheme.size()));
+  auto credentials = authorization.substr(scheme.size());
+  credentials.remove_prefix(std::min(credentials.find_first_not_of(' '), credentials.size()));
+  auto identity = authenticator_->authenticate(credentials);
   if (!identity) return unauthorized("invalid or revoked token");
   auto wait = rate_limiter_.admit(identity->name, RateLimiter::Clock::now());
   if (wait > RateLimiter::Clock::duration::zero()) {
