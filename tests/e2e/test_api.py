@@ -34,6 +34,16 @@ def test_unhappy_path_returns_400_and_error_message(server):
     assert r.text == "not found"
 
 
+def test_an_unknown_order_is_a_json_message_to_a_client_that_asks_for_json(server):
+    orderid = random_orderid()
+    r = requests.get(f"{server.url}/allocations/{orderid}", headers={"Accept": "application/json"})
+    assert r.status_code == 404
+    assert r.headers["Content-Type"].startswith("application/json")
+    assert r.json() == {"message": "not found"}
+    plain = requests.get(f"{server.url}/allocations/{orderid}", headers={"Accept": "text/plain"})
+    assert (plain.status_code, plain.text) == (404, "not found")
+
+
 def metric(text, name):
     for line in text.splitlines():
         if line.startswith(name + " "):

@@ -51,7 +51,7 @@ class RoutesTest : public ::testing::Test {
                    std::optional<std::string_view> key = std::nullopt) {
     std::string authorization = token.empty() ? "" : "Bearer " + std::string{token};
     std::promise<Response> responded;
-    handler.handle(HttpRequest{method, target, authorization, std::nullopt, key, body},
+    handler.handle(HttpRequest{method, target, authorization, std::nullopt, key, body, ""},
                    [&](Response response) { responded.set_value(std::move(response)); });
     return responded.get_future().get();
   }

@@ -23,6 +23,7 @@ struct HttpRequest {
   std::optional<std::string_view> request_id;       // X-Request-Id, when the client sent one
   std::optional<std::string_view> idempotency_key;  // Idempotency-Key, likewise
   std::string_view body;
+  std::string_view accept;  // the Accept header; empty when none
 };
 
 // Everything between reading a request and writing its response, knowing no socket: the

@@ -22,6 +22,8 @@ struct RouteRequest {
   service_layer::Actor actor;
   // A POST's Idempotency-Key, checked.
   std::optional<std::string> idempotency_key;
+  // Whether its Accept header names application/json.
+  bool accepts_json = false;
 };
 
 // Called once with the response, from any thread.

@@ -124,16 +124,31 @@ Handler query_route(const ApiPorts& ports, std::string_view identifier_name, Que
   };
 }
 
-Response allocations_of_order(service_layer::ReadModelReader& read_model,
-                              const std::string& orderid, domain::Instant /*now*/) {
-  auto rows = read_model.allocations_for_order(orderid);
-  if (rows.empty()) return text_response(Status::not_found, "not found");
-  json::array body;
-  body.reserve(rows.size());
-  for (const auto& row : rows) {
-    body.push_back(json::object{{"sku", row.sku}, {"batchref", row.batchref}});
-  }
-  return json_response(Status::ok, json::serialize(body));
+// The book's `not found` for an order without allocations: as text, or as a JSON message to a
+// client that asks for JSON.
+Handler allocations_route(const ApiPorts& ports) {
+  auto answering = [&ports](bool json_not_found) {
+    return query_route(
+        ports, "orderid",
+        [json_not_found](service_layer::ReadModelReader& read_model, const std::string& orderid,
+                         domain::Instant /*now*/) {
+          auto rows = read_model.allocations_for_order(orderid);
+          if (rows.empty()) {
+            return json_not_found ? message_response(Status::not_found, "not found")
+                                  : text_response(Status::not_found, "not found");
+          }
+          json::array body;
+          body.reserve(rows.size());
+          for (const auto& row : rows) {
+            body.push_back(json::object{{"sku", row.sku}, {"batchref", row.batchref}});
+          }
+          return json_response(Status::ok, json::serialize(body));
+        });
+  };
+  return [as_text = answering(false), as_json = answering(true)](const RouteRequest& request,
+                                                                 Respond respond) {
+    (request.accepts_json ? as_json : as_text)(request, std::move(respond));
+  };
 }
 
 Response batches_of_product(service_layer::ReadModelReader& read_model, const std::string& sku,
@@ -304,8 +319,7 @@ RouteTable api_routes(const ApiPorts& ports) {
       {"POST", "/change_batch_quantity", Role::admin, change_batch_quantity_route(ports)},
       {"POST", "/change_batch_eta", Role::admin,
        command_route(ports, decode_change_batch_eta, ok_with(Status::ok))},
-      {"GET", "/allocations/{orderid}", Role::reader,
-       query_route(ports, "orderid", allocations_of_order)},
+      {"GET", "/allocations/{orderid}", Role::reader, allocations_route(ports)},
       {"GET", "/products/{sku}", Role::reader, query_route(ports, "sku", batches_of_product)},
       {"POST", "/orders", Role::allocator, place_order_route(ports)},
       {"GET", "/orders/{orderid}", Role::reader,

@@ -71,8 +71,10 @@ HttpRequest decoded(const Request& request) {
     if (given == request.end()) return std::nullopt;
     return given->value();
   };
-  return {request.method_string(), request.target(),          request[bhttp::field::authorization],
-          header("X-Request-Id"),  header("Idempotency-Key"), request.body()};
+  return {
+      request.method_string(),      request.target(),          request[bhttp::field::authorization],
+      header("X-Request-Id"),       header("Idempotency-Key"), request.body(),
+      request[bhttp::field::accept]};
 }
 
 }  // namespace
