@@ -49,6 +49,7 @@ struct TokenRecord {
   std::string name;
   Role role = Role::reader;
   std::string created_at;
+  std::optional<std::string> revoked_at;
 };
 
 // API tokens, stored only as hashes.
@@ -61,7 +62,8 @@ class TokenStore {
                       const Actor& actor) = 0;
   // False when no active token has that name.
   virtual bool revoke(const std::string& name, const Actor& actor) = 0;
-  virtual std::vector<TokenRecord> active() = 0;
+  // Every token, revoked ones included, by name.
+  virtual std::vector<TokenRecord> all() = 0;
   // The active tokens, by hash.
   virtual std::vector<std::pair<std::string, Identity>> active_hashes() = 0;
 };

@@ -156,8 +156,27 @@ def test_a_token_name_cannot_be_taken_over(tmp_path):
     result = allocation("token", "create", "--database", url, "--role", "admin", "--name", "shop")
     assert result.returncode != 0
     assert "already exists" in result.stderr
-    listed = allocation("token", "list", "--database", url).stdout
-    assert "shop\treader" in listed and "admin" not in listed
+    listed = allocation("token", "list", "--database", url).stdout.splitlines()
+    assert [line.split()[:2] for line in listed] == [["NAME", "ROLE"], ["shop", "reader"]]
+
+
+@pytest.mark.parametrize("name", ["", "web\tshop", "web shop", "x" * 65, "caf\u00e9", "a\nb"])
+def test_a_token_name_that_would_not_read_back_is_refused(tmp_path, name):
+    result = allocation("token", "create", "--database", f"sqlite:///{tmp_path / 't.db'}",
+                        "--role", "reader", "--name", name)
+    assert result.returncode == 2
+    assert "a token name is 1 to 64 letters, digits and -_.:@" in result.stderr
+
+
+def test_the_token_list_shows_revoked_tokens_and_when(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tokens.db'}"
+    create_token(url, "reader", "kept")
+    create_token(url, "admin", "gone")
+    assert allocation("token", "revoke", "gone", "--database", url).returncode == 0
+    rows = [line.split() for line in allocation("token", "list", "--database", url).stdout.splitlines()]
+    assert rows[0] == ["NAME", "ROLE", "CREATED", "REVOKED"]
+    assert [row[0] for row in rows[1:]] == ["gone", "kept"]
+    assert rows[1][3].endswith("Z") and rows[2][3] == "-"
 
 
 def test_listening_beyond_loopback_without_authentication_is_refused(tmp_path):

@@ -93,6 +93,10 @@ def test_audit_shows_the_newest_entries_oldest_first(tmp_path):
         create_token(url, "reader", name)
     assert [e["details"]["name"] for e in audit(url, "--limit", "2")] == ["b", "c"]
     table = allocation("audit", "--database", url).stdout.splitlines()
-    assert table[0] == "TIME\tTOKEN\tREQUEST\tACTION\tDETAILS"
-    fields = table[1].split("\t")
+    assert table[0].split() == ["TIME", "TOKEN", "REQUEST", "ACTION", "DETAILS"]
+    fields = table[1].split(None, 4)
     assert fields[1] == "-" and fields[2].startswith("cli:") and fields[3] == "TokenCreated"
+    # Aligned: each column starts where its heading does.
+    for heading in ("TOKEN", "REQUEST", "ACTION", "DETAILS"):
+        column = table[0].index(heading)
+        assert all(line[column - 2:column] == "  " and line[column] != " " for line in table[1:])

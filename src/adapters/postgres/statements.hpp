@@ -64,9 +64,10 @@ inline constexpr char revoke_token[] =
     "WITH revoked AS (UPDATE tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL "
     "RETURNING name) INSERT INTO audit (token_name, request_id, action, details) SELECT $2, $3, "
     "'TokenRevoked', $4 FROM revoked";
-inline constexpr char select_active_tokens[] =
+inline constexpr char select_tokens[] =
     "SELECT name, role, to_char(created_at AT TIME ZONE 'UTC', "
-    "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM tokens WHERE revoked_at IS NULL ORDER BY name";
+    "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), to_char(revoked_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM tokens ORDER BY name";
 inline constexpr char select_active_token_hashes[] =
     "SELECT token_hash, name, role FROM tokens WHERE revoked_at IS NULL";
 inline constexpr char select_recent_audit[] =

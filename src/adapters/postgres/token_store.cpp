@@ -27,8 +27,8 @@ bool PostgresTokenStore::revoke(const std::string& name, const Actor& actor) {
              .affected_rows() == 1;
 }
 
-std::vector<service_layer::TokenRecord> PostgresTokenStore::active() {
-  Result rows = run_reconnecting(db_, [&] { return db_.run(sql::select_active_tokens); });
+std::vector<service_layer::TokenRecord> PostgresTokenStore::all() {
+  Result rows = run_reconnecting(db_, [&] { return db_.run(sql::select_tokens); });
   return rows.rows_as([](const ResultRow& row) { return token_record_of(row); });
 }
 

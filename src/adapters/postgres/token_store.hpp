@@ -16,7 +16,7 @@ class PostgresTokenStore final : public service_layer::TokenStore,
   bool create(const std::string& name, service_layer::Role role, const std::string& token_hash,
               const service_layer::Actor& actor) override;
   bool revoke(const std::string& name, const service_layer::Actor& actor) override;
-  std::vector<service_layer::TokenRecord> active() override;
+  std::vector<service_layer::TokenRecord> all() override;
   std::vector<std::pair<std::string, service_layer::Identity>> active_hashes() override;
 
   std::vector<service_layer::AuditEntry> recent(std::size_t limit) override;

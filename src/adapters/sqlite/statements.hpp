@@ -117,8 +117,8 @@ inline constexpr char insert_token[] =
 inline constexpr char revoke_token[] =
     "UPDATE tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE name = ? AND "
     "revoked_at IS NULL";
-inline constexpr char select_active_tokens[] =
-    "SELECT name, role, created_at FROM tokens WHERE revoked_at IS NULL ORDER BY name";
+inline constexpr char select_tokens[] =
+    "SELECT name, role, created_at, revoked_at FROM tokens ORDER BY name";
 inline constexpr char select_active_token_hashes[] =
     "SELECT token_hash, name, role FROM tokens WHERE revoked_at IS NULL";
 

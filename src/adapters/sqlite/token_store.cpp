@@ -58,8 +58,8 @@ bool SqliteTokenStore::revoke(const std::string& name, const Actor& actor) {
   });
 }
 
-std::vector<service_layer::TokenRecord> SqliteTokenStore::active() {
-  StatementUse select{db_.statement(sql::select_active_tokens)};
+std::vector<service_layer::TokenRecord> SqliteTokenStore::all() {
+  StatementUse select{db_.statement(sql::select_tokens)};
   std::vector<service_layer::TokenRecord> records;
   while (select->step()) records.push_back(token_record_of(*select));
   return records;

@@ -28,13 +28,14 @@ void print_json(const std::vector<service_layer::AuditEntry>& entries) {
   }
 }
 
-void print_table(const std::vector<service_layer::AuditEntry>& entries) {
+void print_entries(const std::vector<service_layer::AuditEntry>& entries) {
   auto or_dash = [](const std::string& text) { return text.empty() ? std::string{"-"} : text; };
-  std::cout << "TIME\tTOKEN\tREQUEST\tACTION\tDETAILS\n";
+  std::vector<std::vector<std::string>> rows{{"TIME", "TOKEN", "REQUEST", "ACTION", "DETAILS"}};
   for (const auto& entry : entries) {
-    std::cout << entry.at << "\t" << or_dash(entry.token_name) << "\t" << or_dash(entry.request_id)
-              << "\t" << entry.action << "\t" << entry.details << "\n";
+    rows.push_back({entry.at, or_dash(entry.token_name), or_dash(entry.request_id), entry.action,
+                    entry.details});
   }
+  print_table(std::cout, rows);
 }
 
 int show_audit(const AuditOptions& options) {
@@ -42,7 +43,7 @@ int show_audit(const AuditOptions& options) {
   if (options.json) {
     print_json(entries);
   } else {
-    print_table(entries);
+    print_entries(entries);
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <iosfwd>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -42,6 +43,10 @@ void prepare(const std::string& database);
 // when the flag was not given.
 std::string usage_problem(CLI::App& app, const CLI::ParseError& error,
                           const std::vector<std::string>& arguments);
+
+// Writes `rows` (the first: the column names) as columns two spaces apart, each as wide as
+// its widest cell but the last, which runs on.
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
 
 // Who runs a command, for the audit trail: the operating system's user.
 service_layer::Actor command_line_user();

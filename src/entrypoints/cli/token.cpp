@@ -1,6 +1,8 @@
 #include "entrypoints/cli/token.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <memory>
 
@@ -16,6 +18,22 @@ struct TokenOptions {
   std::string role;
 };
 
+// A name that reads the same in lists, logs and the audit trail.
+CLI::Validator token_name_rule() {
+  return CLI::Validator{[](std::string& name) -> std::string {
+                          bool allowed = std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                            return std::isalnum(c) != 0 ||
+                                   std::string_view{"-_.:@"}.find(static_cast<char>(c)) !=
+                                       std::string_view::npos;
+                          });
+                          if (name.empty() || name.size() > 64 || !allowed) {
+                            return "a token name is 1 to 64 letters, digits and -_.:@";
+                          }
+                          return {};
+                        },
+                        "NAME"};
+}
+
 int create_token(const TokenOptions& options) {
   auto role = service_layer::parse_role(options.role);
   if (!role) throw UsageError{"--role must be reader, allocator or admin"};
@@ -30,11 +48,12 @@ int create_token(const TokenOptions& options) {
 
 int list_tokens(const TokenOptions& options) {
   auto store = bootstrap::open_token_store(options.database);
-  std::cout << "NAME\tROLE\tCREATED\n";
-  for (const auto& record : store->active()) {
-    std::cout << record.name << "\t" << service_layer::role_name(record.role) << "\t"
-              << record.created_at << "\n";
+  std::vector<std::vector<std::string>> rows{{"NAME", "ROLE", "CREATED", "REVOKED"}};
+  for (const auto& record : store->all()) {
+    rows.push_back({record.name, std::string{service_layer::role_name(record.role)},
+                    record.created_at, record.revoked_at.value_or("-")});
   }
+  print_table(std::cout, rows);
   return 0;
 }
 
@@ -61,9 +80,14 @@ std::vector<Subcommand> add_token_commands(CLI::App& app) {
   create->add_option("--role", options->role, "reader, allocator or admin")
       ->required()
       ->check(CLI::IsMember({"reader", "allocator", "admin"}));
-  create->add_option("--name", options->name, "A name for the token, never reused")->required();
+  create
+      ->add_option("--name", options->name,
+                   "A name for the token, never reused: 1 to 64 letters, digits and -_.:@")
+      ->required()
+      ->check(token_name_rule());
 
-  CLI::App* list = token->add_subcommand("list", "List the active tokens");
+  CLI::App* list =
+      token->add_subcommand("list", "List the tokens, revoked ones with when they were revoked");
   add_database_option(*list, options->database);
 
   CLI::App* revoke = token->add_subcommand("revoke", "Revoke a token");
