@@ -122,3 +122,22 @@ def test_malformed_and_refused_entries_go_to_the_dead_letter_stream_once(setting
         assert metric(server, consumed % (stream, "rejected")) == 2
     finally:
         server.stop()
+
+
+def test_an_entry_another_consumer_left_unacknowledged_is_taken_over(setting):
+    make, client, names = setting
+    sku, batch = random_sku(), random_batchref()
+    server = make().start()
+    ApiClient(server.url).post_to_add_batch(batch, sku, 10, None)
+    server.stop()
+
+    # An instance read the entry and stopped for good before acknowledging it, a while ago.
+    entry = client.xadd(names["commands"], {"batchref": batch, "qty": "6"})
+    assert client.xreadgroup("allocation", "gone-host", {names["commands"]: ">"})
+    client.xclaim(names["commands"], "allocation", "gone-host", 0, [entry], idle=120_000)
+    server = make().start()
+    try:
+        wait_for(lambda: purchased(server, sku) == 6)
+        wait_for(lambda: settled(client, names))
+    finally:
+        server.stop()

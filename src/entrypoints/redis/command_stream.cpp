@@ -20,6 +20,10 @@ constexpr std::chrono::milliseconds backoff_max{5000};
 constexpr int entries_per_read = 32;
 constexpr int read_wait_ms = 200;
 constexpr long long dead_letters_max = 1'000'000;
+// An entry another consumer read and has not acknowledged for this long is taken over: that
+// consumer stopped (and may have come back under another name).
+constexpr std::chrono::milliseconds abandoned_after{60'000};
+constexpr std::chrono::seconds claim_interval{30};
 
 using service_layer::ErrorKind;
 
@@ -131,9 +135,17 @@ void RedisCommandStream::consume(redisContext* context) {
   spdlog::info("msg=\"consuming Redis stream\" stream={} group={} consumer={}", settings_.stream,
                settings_.group, settings_.consumer);
   connected_ = true;
-  // First what this consumer read and did not acknowledge before, then what is new.
+  // First what this consumer read and did not acknowledge before, then what is new; now and
+  // then what others left unacknowledged, which is then this consumer's to read first.
   const char* start = "0";
+  auto next_claim = std::chrono::steady_clock::now();
   while (!stopping()) {
+    if (std::chrono::steady_clock::now() >= next_claim) {
+      auto claimed = claim_abandoned(context);
+      if (!claimed) return;
+      if (*claimed) start = "0";
+      next_claim = std::chrono::steady_clock::now() + claim_interval;
+    }
     auto entries = read(context, start);
     if (!entries) return;
     if (entries->empty() && std::string_view{start} == "0") start = ">";
@@ -141,6 +153,27 @@ void RedisCommandStream::consume(redisContext* context) {
       if (!handle(context, entry)) return;
     }
   }
+}
+
+std::optional<bool> RedisCommandStream::claim_abandoned(redisContext* context) {
+  std::string idle = std::to_string(abandoned_after.count());
+  Reply reply{static_cast<redisReply*>(redisCommand(
+      context, "XAUTOCLAIM %b %b %b %b 0-0 COUNT 1000 JUSTID", settings_.stream.data(),
+      settings_.stream.size(), settings_.group.data(), settings_.group.size(),
+      settings_.consumer.data(), settings_.consumer.size(), idle.data(), idle.size()))};
+  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) {
+    spdlog::warn("msg=\"cannot claim abandoned entries; reconnecting\" stream={} error=\"{}\"",
+                 settings_.stream,
+                 reply && reply->type == REDIS_REPLY_ERROR ? std::string{text_of(reply.get())}
+                                                           : std::string{context->errstr});
+    return std::nullopt;
+  }
+  std::size_t claimed = reply->element[1]->elements;
+  if (claimed > 0) {
+    spdlog::info("msg=\"took over entries left unacknowledged\" stream={} entries={}",
+                 settings_.stream, claimed);
+  }
+  return claimed > 0;
 }
 
 std::optional<std::vector<RedisCommandStream::Entry>> RedisCommandStream::read(

@@ -23,7 +23,8 @@ namespace allocation::entrypoints::redis {
 // an entry read again after a crash between the commit and the acknowledgement is answered
 // from the record, not applied twice. An entry that is malformed or refused is logged,
 // counted, copied with the reason to the dead-letter stream, and acknowledged; one that
-// storage could not take now is tried again.
+// storage could not take now is tried again. Entries another consumer left unacknowledged
+// for a minute (it stopped, perhaps to come back under another name) are taken over.
 class RedisCommandStream {
  public:
   struct Settings {
@@ -57,6 +58,9 @@ class RedisCommandStream {
   void run();
   // Serves one connection until it fails or the consumer stops.
   void consume(redisContext* context);
+  // Takes over the entries other consumers left unacknowledged for a minute; whether there
+  // were any, or nullopt when the connection failed.
+  std::optional<bool> claim_abandoned(redisContext* context);
   // Reads up to a few entries from `start` ("0": this consumer's unacknowledged ones, ">": new
   // ones, waiting a moment for them); nullopt when the connection failed.
   std::optional<std::vector<Entry>> read(redisContext* context, const char* start);
