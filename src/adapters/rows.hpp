@@ -104,11 +104,11 @@ std::optional<service_layer::OutboxEntry> outbox_entry_of(const Row& row) {
   return outbox_entry_of(row.text(1), row.int64(0), row.text(2));
 }
 
-// (name, role, created_at, revoked_at)
+// (name, role, created_at, revoked_at, last_used_at)
 template <class Row>
 service_layer::TokenRecord token_record_of(const Row& row) {
   return {row.text(0), service_layer::parse_role(row.text(1)).value_or(service_layer::Role::reader),
-          row.text(2), row.optional_text(3)};
+          row.text(2), row.optional_text(3), row.optional_text(4)};
 }
 
 // (token_hash, name, role); nullopt for a role this build does not know.

@@ -80,6 +80,20 @@ void TokenAuthenticator::reload() {
   identities_by_hash_ = std::move(fresh);
 }
 
+void TokenAuthenticator::record_uses() {
+  std::unordered_map<std::string, std::int64_t> uses;
+  {
+    std::lock_guard lock{uses_mutex_};
+    uses.swap(uses_);
+  }
+  if (uses.empty()) return;
+  try {
+    store_->record_uses({uses.begin(), uses.end()});
+  } catch (const std::exception& error) {
+    spdlog::warn("msg=\"when tokens were last used was not stored\" error=\"{}\"", error.what());
+  }
+}
+
 void TokenAuthenticator::run() {
   std::unique_lock lock{mutex_};
   while (!wake_.wait_for(lock, refresh_, [&] { return stopping_; })) {
@@ -88,7 +102,9 @@ void TokenAuthenticator::run() {
     } catch (const std::exception& error) {
       spdlog::warn("msg=\"tokens not reloaded; keeping the last ones\" error=\"{}\"", error.what());
     }
+    record_uses();
   }
+  record_uses();
 }
 
 std::optional<service_layer::Identity> TokenAuthenticator::authenticate(
@@ -102,6 +118,10 @@ std::optional<service_layer::Identity> TokenAuthenticator::authenticate(
   if (CRYPTO_memcmp(found->first.data(), presented.data(), presented.size()) != 0) {
     return std::nullopt;
   }
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  std::lock_guard uses_lock{uses_mutex_};
+  uses_.insert_or_assign(found->second.name, now.count());
   return found->second;
 }
 

@@ -26,7 +26,7 @@ std::string token_details(const std::string& name, std::optional<service_layer::
 
 // Knows the active tokens from memory, re-read from the store every `refresh` on a thread of
 // its own, so that a revoked token stops working within that time and a request never waits
-// on storage.
+// on storage. The same thread stores when each token was last used.
 class TokenAuthenticator final : public service_layer::Authenticator {
  public:
   TokenAuthenticator(std::unique_ptr<service_layer::TokenStore> store,
@@ -39,12 +39,17 @@ class TokenAuthenticator final : public service_layer::Authenticator {
 
  private:
   void reload();
+  // Stores when each token used since the last time was last presented.
+  void record_uses();
   void run();
 
   std::unique_ptr<service_layer::TokenStore> store_;
   std::chrono::milliseconds refresh_;
   mutable std::shared_mutex tokens_mutex_;
   std::unordered_map<std::string, service_layer::Identity> identities_by_hash_;
+  mutable std::mutex uses_mutex_;
+  // By token name: milliseconds since the epoch.
+  mutable std::unordered_map<std::string, std::int64_t> uses_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

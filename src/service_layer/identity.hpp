@@ -50,6 +50,7 @@ struct TokenRecord {
   Role role = Role::reader;
   std::string created_at;
   std::optional<std::string> revoked_at;
+  std::optional<std::string> last_used_at;
 };
 
 // API tokens, stored only as hashes.
@@ -64,6 +65,8 @@ class TokenStore {
   virtual bool revoke(const std::string& name, const Actor& actor) = 0;
   // Every token, revoked ones included, by name.
   virtual std::vector<TokenRecord> all() = 0;
+  // When each named token was last presented, as milliseconds since the epoch.
+  virtual void record_uses(const std::vector<std::pair<std::string, std::int64_t>>& uses) = 0;
   // The active tokens, by hash.
   virtual std::vector<std::pair<std::string, Identity>> active_hashes() = 0;
 };

@@ -3,6 +3,8 @@
 import socket
 import sqlite3
 
+import time
+
 import pytest
 import requests
 
@@ -112,6 +114,22 @@ def test_the_scheme_is_case_insensitive(secured, scheme):
     assert r.status_code == 200
 
 
+def test_the_token_list_shows_when_each_token_was_last_used(secured):
+    before = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() - 1))
+    assert call(secured, "GET", "/metrics", headers=secured.headers("reader")).status_code == 200
+
+    def last_used():
+        listed = allocation("token", "list", "--database", secured.server.database_url).stdout
+        return {row.split()[0]: row.split()[3] for row in listed.splitlines()[1:]}
+    for _ in range(50):
+        if last_used()["reader-token"] != "-":
+            break
+        time.sleep(0.1)
+    used = last_used()
+    assert used["reader-token"] >= before
+    assert used["allocator-token"] == used["admin-token"] == "-"
+
+
 def test_revoked_token_stops_working(secured):
     url = secured.server.database_url
     spare = create_token(url, "admin", "spare")
@@ -174,9 +192,9 @@ def test_the_token_list_shows_revoked_tokens_and_when(tmp_path):
     create_token(url, "admin", "gone")
     assert allocation("token", "revoke", "gone", "--database", url).returncode == 0
     rows = [line.split() for line in allocation("token", "list", "--database", url).stdout.splitlines()]
-    assert rows[0] == ["NAME", "ROLE", "CREATED", "REVOKED"]
+    assert rows[0] == ["NAME", "ROLE", "CREATED", "LAST", "USED", "REVOKED"]
     assert [row[0] for row in rows[1:]] == ["gone", "kept"]
-    assert rows[1][3].endswith("Z") and rows[2][3] == "-"
+    assert rows[1][4].endswith("Z") and rows[2][4] == "-"
 
 
 def test_listening_beyond_loopback_without_authentication_is_refused(tmp_path):

@@ -185,6 +185,10 @@ INSERT INTO outbox_cursors
 DROP INDEX outbox_undelivered;
 ALTER TABLE outbox DROP COLUMN delivered_at;
 )sql",
+    R"sql(
+-- When each token was last presented, written about once a second by serving processes.
+ALTER TABLE tokens ADD COLUMN last_used_at TIMESTAMPTZ;
+)sql",
 };
 
 }  // namespace

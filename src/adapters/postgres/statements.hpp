@@ -67,7 +67,11 @@ inline constexpr char revoke_token[] =
 inline constexpr char select_tokens[] =
     "SELECT name, role, to_char(created_at AT TIME ZONE 'UTC', "
     "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), to_char(revoked_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), to_char(last_used_at AT TIME ZONE 'UTC', "
     "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM tokens ORDER BY name";
+inline constexpr char record_token_uses[] =
+    "UPDATE tokens SET last_used_at = to_timestamp(u.at / 1000.0) FROM unnest($1::text[], "
+    "$2::bigint[]) AS u (name, at) WHERE tokens.name = u.name";
 inline constexpr char select_active_token_hashes[] =
     "SELECT token_hash, name, role FROM tokens WHERE revoked_at IS NULL";
 inline constexpr char select_recent_audit[] =

@@ -2,6 +2,7 @@
 
 #include "adapters/postgres/schema.hpp"
 #include "adapters/postgres/statements.hpp"
+#include "adapters/postgres/storage_errors.hpp"
 #include "adapters/rows.hpp"
 #include "adapters/tokens.hpp"
 
@@ -25,6 +26,20 @@ bool PostgresTokenStore::revoke(const std::string& name, const Actor& actor) {
   return db_.run(sql::revoke_token,
                  {name, actor.token_name, actor.request_id, token_details(name, std::nullopt)})
              .affected_rows() == 1;
+}
+
+void PostgresTokenStore::record_uses(
+    const std::vector<std::pair<std::string, std::int64_t>>& uses) {
+  std::vector<std::string> names;
+  std::string times = "{";
+  for (const auto& [name, at] : uses) {
+    names.push_back(name);
+    times += (times.size() > 1 ? "," : "") + std::to_string(at);
+  }
+  times += "}";
+  run_reconnecting(db_, [&] {
+    return db_.run(sql::record_token_uses, {text_array(names), times});
+  });
 }
 
 std::vector<service_layer::TokenRecord> PostgresTokenStore::all() {

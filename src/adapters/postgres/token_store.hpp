@@ -17,6 +17,7 @@ class PostgresTokenStore final : public service_layer::TokenStore,
               const service_layer::Actor& actor) override;
   bool revoke(const std::string& name, const service_layer::Actor& actor) override;
   std::vector<service_layer::TokenRecord> all() override;
+  void record_uses(const std::vector<std::pair<std::string, std::int64_t>>& uses) override;
   std::vector<std::pair<std::string, service_layer::Identity>> active_hashes() override;
 
   std::vector<service_layer::AuditEntry> recent(std::size_t limit) override;

@@ -178,6 +178,10 @@ INSERT INTO outbox_entries (id, event, payload, created_at)
 DROP TABLE outbox;
 ALTER TABLE outbox_entries RENAME TO outbox;
 )sql",
+    R"sql(
+-- When each token was last presented, written about once a second by serving processes.
+ALTER TABLE tokens ADD COLUMN last_used_at TEXT;
+)sql",
 };
 
 }  // namespace

@@ -118,7 +118,10 @@ inline constexpr char revoke_token[] =
     "UPDATE tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE name = ? AND "
     "revoked_at IS NULL";
 inline constexpr char select_tokens[] =
-    "SELECT name, role, created_at, revoked_at FROM tokens ORDER BY name";
+    "SELECT name, role, created_at, revoked_at, last_used_at FROM tokens ORDER BY name";
+inline constexpr char record_token_use[] =
+    "UPDATE tokens SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', ?2 / 1000.0, 'unixepoch') "
+    "WHERE name = ?1";
 inline constexpr char select_active_token_hashes[] =
     "SELECT token_hash, name, role FROM tokens WHERE revoked_at IS NULL";
 

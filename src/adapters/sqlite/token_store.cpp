@@ -58,6 +58,16 @@ bool SqliteTokenStore::revoke(const std::string& name, const Actor& actor) {
   });
 }
 
+void SqliteTokenStore::record_uses(const std::vector<std::pair<std::string, std::int64_t>>& uses) {
+  in_transaction(db_, [&] {
+    for (const auto& [name, at] : uses) {
+      StatementUse update{db_.statement(sql::record_token_use)};
+      update->bind(1, name).bind(2, at).execute();
+    }
+    return true;
+  });
+}
+
 std::vector<service_layer::TokenRecord> SqliteTokenStore::all() {
   StatementUse select{db_.statement(sql::select_tokens)};
   std::vector<service_layer::TokenRecord> records;

@@ -48,10 +48,11 @@ int create_token(const TokenOptions& options) {
 
 int list_tokens(const TokenOptions& options) {
   auto store = bootstrap::open_token_store(options.database);
-  std::vector<std::vector<std::string>> rows{{"NAME", "ROLE", "CREATED", "REVOKED"}};
+  std::vector<std::vector<std::string>> rows{{"NAME", "ROLE", "CREATED", "LAST USED", "REVOKED"}};
   for (const auto& record : store->all()) {
     rows.push_back({record.name, std::string{service_layer::role_name(record.role)},
-                    record.created_at, record.revoked_at.value_or("-")});
+                    record.created_at, record.last_used_at.value_or("-"),
+                    record.revoked_at.value_or("-")});
   }
   print_table(std::cout, rows);
   return 0;
