@@ -86,6 +86,17 @@ service_layer::BatchView batch_view_of(const Row& row) {
           held,        stored_available + recorded_held - held};
 }
 
+// (sku, and the sums over its batches of the columns batch_view_of takes after the ETA)
+template <class Row>
+service_layer::ProductView product_view_of(const Row& row) {
+  auto purchased = row.int64(1);
+  auto stored_available = row.int64(2);
+  auto held = row.int64(3);
+  auto recorded_held = row.int64(4);
+  return {row.text(0), purchased, purchased - stored_available - recorded_held, held,
+          stored_available + recorded_held - held};
+}
+
 // (sku, qty, batchref, eta, state, expires_at)
 template <class Row>
 service_layer::OrderLineView order_line_view_of(const Row& row) {

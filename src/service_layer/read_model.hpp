@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,16 @@ struct BatchView {
   friend bool operator==(const BatchView&, const BatchView&) = default;
 };
 
+// A SKU's totals over its batches, as BatchView counts them.
+struct ProductView {
+  std::string sku;
+  std::int64_t purchased_quantity = 0;
+  std::int64_t allocated_quantity = 0;
+  std::int64_t held_quantity = 0;
+  std::int64_t available_quantity = 0;
+  friend bool operator==(const ProductView&, const ProductView&) = default;
+};
+
 // A line of an order as the shop sees it: `allocated` or `held` in a batch (whose ETA is the
 // date the shop can promise; none: in the warehouse), `shipped` from a batch, or without one
 // `cancelled`, `expired` (a hold whose time ran out, released or not), or `unallocated` (it
@@ -48,6 +59,10 @@ class ReadModelReader {
   virtual std::vector<AllocationView> allocations_for_order(std::string_view orderid) = 0;
   // In allocation preference order, as at `now`; empty when the SKU has no batch.
   virtual std::vector<BatchView> batches_for_sku(std::string_view sku, domain::Instant now) = 0;
+  // Up to `limit` SKUs that have batches, each after `after` in byte order ("": from the
+  // first), as at `now`.
+  virtual std::vector<ProductView> products(std::string_view after, std::size_t limit,
+                                            domain::Instant now) = 0;
   // As at `now`: allocated lines first, then the others, each in the order it came; empty for
   // an unknown order.
   virtual std::vector<OrderLineView> order_lines(std::string_view orderid, domain::Instant now) = 0;

@@ -239,6 +239,22 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     }
     return rows;
   }
+  std::vector<service_layer::ProductView> products(std::string_view after, std::size_t limit,
+                                                   domain::Instant now) override {
+    std::vector<service_layer::ProductView> rows;
+    for (auto it = durable_.products.upper_bound(after);
+         it != durable_.products.end() && rows.size() < limit; ++it) {
+      service_layer::ProductView totals{it->first};
+      for (const auto& batch : batches_for_sku(it->first, now)) {
+        totals.purchased_quantity += batch.purchased_quantity;
+        totals.allocated_quantity += batch.allocated_quantity;
+        totals.held_quantity += batch.held_quantity;
+        totals.available_quantity += batch.available_quantity;
+      }
+      rows.push_back(totals);
+    }
+    return rows;
+  }
 
   [[nodiscard]] const State& durable() const { return durable_; }
 

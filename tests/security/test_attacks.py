@@ -16,6 +16,7 @@ ROUTES = [
     ("POST", "/change_batch_quantity", {"ref": "b-attack", "qty": 1}),
     ("POST", "/change_batch_eta", {"ref": "b-attack", "eta": None}),
     ("GET", "/allocations/o-attack", None),
+    ("GET", "/products", None),
     ("GET", "/products/S", None),
     ("GET", "/orders/o-attack", None),
     ("POST", "/orders/o-attack/cancel", None),

@@ -161,5 +161,25 @@ TEST(RequestDecoding, RejectsWhatIsNotAJsonObject) {
   EXPECT_TRUE(problem(decode_allocate(deep)).starts_with("request body is not valid JSON"));
 }
 
+TEST(RequestDecoding, APageOfProductsStartsAfterASkuAndHasALimit) {
+  EXPECT_EQ(std::get<ProductPage>(decode_product_page({})), (ProductPage{"", 100}));
+  EXPECT_EQ(std::get<ProductPage>(decode_product_page({{"after", "LAMP"}, {"limit", "1000"}})),
+            (ProductPage{"LAMP", 1000}));
+  auto refused = [](const QueryParameters& query) {
+    auto decoded = decode_product_page(query);
+    const auto* invalid = std::get_if<InvalidInput>(&decoded);
+    return invalid ? invalid->message : std::string{};
+  };
+  EXPECT_EQ(refused({{"limit", "1001"}}),
+            "query parameter limit must be a whole number from 1 to 1000");
+  EXPECT_EQ(refused({{"limit", "-1"}}),
+            "query parameter limit must be a whole number from 1 to 1000");
+  EXPECT_EQ(refused({{"limit", "5x"}}),
+            "query parameter limit must be a whole number from 1 to 1000");
+  EXPECT_EQ(refused({{"after", "A"}, {"after", "B"}}), "query parameter after is given twice");
+  EXPECT_EQ(refused({{"offset", "5"}}), "unknown query parameter offset; use after and limit");
+  EXPECT_NE(refused({{"after", ""}}), "");
+}
+
 }  // namespace
 }  // namespace allocation::entrypoints::http

@@ -77,6 +77,7 @@ TEST_F(RoutesTest, EachRouteHasItsMethodAndTheLeastRoleThatMayUseIt) {
                 {"POST", "/change_batch_quantity", Role::admin},
                 {"POST", "/change_batch_eta", Role::admin},
                 {"GET", "/allocations/{orderid}", Role::reader},
+                {"GET", "/products", Role::reader},
                 {"GET", "/products/{sku}", Role::reader},
                 {"POST", "/orders", Role::allocator},
                 {"GET", "/orders/{orderid}", Role::reader},

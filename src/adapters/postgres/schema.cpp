@@ -189,6 +189,10 @@ ALTER TABLE outbox DROP COLUMN delivered_at;
 -- When each token was last presented, written about once a second by serving processes.
 ALTER TABLE tokens ADD COLUMN last_used_at TIMESTAMPTZ;
 )sql",
+    R"sql(
+-- SKUs are listed in byte order, whatever the database's collation.
+CREATE INDEX batches_view_by_sku_bytes ON batches_view (sku COLLATE "C");
+)sql",
 };
 
 }  // namespace

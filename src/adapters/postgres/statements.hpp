@@ -46,6 +46,19 @@ inline constexpr char select_batches_view_of_product[] =
     "ON s.batchref = b.reference AND s.state = 'held' WHERE b.sku = $1 "
     "GROUP BY b.reference, b.eta, b.purchased_quantity, b.available_quantity "
     "ORDER BY b.eta IS NOT NULL, b.eta, b.reference";
+// A page of SKUs after $1 (at most $3), from the SKU index, then their batches' totals as at $2.
+inline constexpr char select_products_view[] =
+    "WITH page AS (SELECT DISTINCT sku COLLATE \"C\" AS sku FROM batches_view "
+    "WHERE sku COLLATE \"C\" > $1 ORDER BY 1 LIMIT $3::bigint), batches AS (SELECT b.sku, "
+    "b.reference, b.purchased_quantity, "
+    "b.available_quantity FROM batches_view b JOIN page ON b.sku COLLATE \"C\" = page.sku), "
+    "held AS (SELECT s.batchref, SUM(CASE WHEN s.expires_at > $2::bigint THEN s.qty ELSE 0 END) "
+    "AS live, SUM(s.qty) AS recorded FROM order_line_states s JOIN batches ON s.batchref = "
+    "batches.reference WHERE s.state = 'held' GROUP BY s.batchref) "
+    "SELECT batches.sku, SUM(purchased_quantity)::bigint, SUM(available_quantity)::bigint, "
+    "COALESCE(SUM(live), 0)::bigint, COALESCE(SUM(recorded), 0)::bigint FROM batches "
+    "LEFT JOIN held ON held.batchref = batches.reference GROUP BY batches.sku "
+    "ORDER BY batches.sku COLLATE \"C\"";
 inline constexpr char lock_migrations[] = "SELECT pg_advisory_xact_lock($1::bigint)";
 inline constexpr char select_schema_version[] =
     "SELECT coalesce(max(version), 0) FROM schema_migrations";

@@ -17,6 +17,8 @@ class SqliteReadModelReader final : public service_layer::ReadModelReader {
       std::string_view orderid) override;
   std::vector<service_layer::BatchView> batches_for_sku(std::string_view sku,
                                                         domain::Instant now) override;
+  std::vector<service_layer::ProductView> products(std::string_view after, std::size_t limit,
+                                                   domain::Instant now) override;
   std::vector<service_layer::OrderLineView> order_lines(std::string_view orderid,
                                                         domain::Instant now) override;
 

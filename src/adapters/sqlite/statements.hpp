@@ -60,6 +60,17 @@ inline constexpr char select_batches_view_of_product[] =
     "FROM batches_view b LEFT JOIN order_line_states s ON s.batchref = b.reference AND "
     "s.state = 'held' WHERE b.sku = ?1 GROUP BY b.reference "
     "ORDER BY b.eta IS NOT NULL, b.eta, b.reference";
+// A page of SKUs after ?1 (at most ?3), from the SKU index, then their batches' totals as at ?2.
+inline constexpr char select_products_view[] =
+    "WITH page AS (SELECT DISTINCT sku FROM batches_view WHERE sku > ?1 ORDER BY sku LIMIT ?3), "
+    "batches AS (SELECT b.sku, b.reference, b.purchased_quantity, b.available_quantity "
+    "FROM batches_view b JOIN page ON b.sku = page.sku), "
+    "held AS (SELECT s.batchref, SUM(CASE WHEN s.expires_at > ?2 THEN s.qty ELSE 0 END) AS live, "
+    "SUM(s.qty) AS recorded FROM order_line_states s JOIN batches ON s.batchref = "
+    "batches.reference WHERE s.state = 'held' GROUP BY s.batchref) "
+    "SELECT batches.sku, SUM(purchased_quantity), SUM(available_quantity), "
+    "COALESCE(SUM(live), 0), COALESCE(SUM(recorded), 0) FROM batches LEFT JOIN held ON "
+    "held.batchref = batches.reference GROUP BY batches.sku ORDER BY batches.sku";
 // A line allocated (again) is no longer retired: its earlier record goes.
 inline constexpr char clear_order_line_state[] =
     "DELETE FROM order_line_states WHERE orderid = ? AND sku = ? AND qty = ? AND state <> 'held'";

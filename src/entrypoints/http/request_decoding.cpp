@@ -4,6 +4,7 @@
 #include <array>
 #include <boost/json.hpp>
 #include <cctype>
+#include <charconv>
 #include <optional>
 #include <vector>
 
@@ -165,6 +166,35 @@ std::variant<std::string, InvalidInput> decode_identifier(std::string_view name,
                                                           const InputLimits& limits) {
   if (auto problem = identifier_problem(name, value, limits)) return InvalidInput{*problem};
   return std::string{value};
+}
+
+std::variant<ProductPage, InvalidInput> decode_product_page(const QueryParameters& query,
+                                                            const InputLimits& limits) {
+  ProductPage page;
+  bool after_given = false;
+  bool limit_given = false;
+  for (const auto& [name, value] : query) {
+    bool& given = name == "after" ? after_given : limit_given;
+    if (name != "after" && name != "limit") {
+      return InvalidInput{"unknown query parameter " + name + "; use after and limit"};
+    }
+    if (given) return InvalidInput{"query parameter " + name + " is given twice"};
+    given = true;
+    if (name == "after") {
+      if (auto problem = identifier_problem("after", value, limits)) return InvalidInput{*problem};
+      page.after = value;
+      continue;
+    }
+    std::size_t limit = 0;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), limit);
+    if (error != std::errc{} || end != value.data() + value.size() || limit == 0 ||
+        limit > limits.page_size_max) {
+      return InvalidInput{"query parameter limit must be a whole number from 1 to " +
+                          std::to_string(limits.page_size_max)};
+    }
+    page.limit = limit;
+  }
+  return page;
 }
 
 std::variant<std::string, InvalidInput> decode_request_id(std::string_view value,

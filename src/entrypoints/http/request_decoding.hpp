@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "domain/commands.hpp"
 
@@ -19,12 +21,23 @@ struct InputLimits {
   std::size_t lines_max = 100;
   std::int64_t quantity_max = 2147483647;  // fits 32 bits
   std::size_t request_id_bytes_max = 128;
+  std::size_t page_size_max = 1000;
 };
 
 // What a client got wrong, in words meant for that client.
 struct InvalidInput {
   std::string message;
   friend bool operator==(const InvalidInput&, const InvalidInput&) = default;
+};
+
+// A URL's query parameters, percent-decoded, in the order given.
+using QueryParameters = std::vector<std::pair<std::string, std::string>>;
+
+// Where a page of the SKU list starts (after `after`; "": at the first) and how long it is.
+struct ProductPage {
+  std::string after;
+  std::size_t limit = 100;
+  friend bool operator==(const ProductPage&, const ProductPage&) = default;
 };
 
 template <class Command>
@@ -74,6 +87,11 @@ Decoded<domain::commands::ChangeBatchQuantity> decode_change_batch_quantity_mess
 std::variant<std::string, InvalidInput> decode_identifier(std::string_view name,
                                                           std::string_view value,
                                                           const InputLimits& limits = {});
+
+// `?after=SKU&limit=N`, each optional, `N` from 1 to page_size_max; any other parameter, or
+// one given twice, is refused.
+std::variant<ProductPage, InvalidInput> decode_product_page(const QueryParameters& query,
+                                                            const InputLimits& limits = {});
 
 // A client's X-Request-Id: letters, digits and `-_.:` only, so that it is safe in any log line.
 std::variant<std::string, InvalidInput> decode_request_id(std::string_view value,

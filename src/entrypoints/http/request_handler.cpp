@@ -103,9 +103,14 @@ void RequestHandler::route(const HttpRequest& request, service_layer::Actor acto
     idempotency_key = std::get<std::string>(std::move(decoded));
   }
   bool accepts_json = request.accept.find("application/json") != std::string_view::npos;
-  route->handler(RouteRequest{request.method, path, std::move(parameters), request.body,
-                              std::move(actor), std::move(idempotency_key), accepts_json},
-                 std::move(respond));
+  QueryParameters query;
+  for (auto parameter : url->params()) {
+    query.emplace_back(parameter.key, parameter.has_value ? parameter.value : "");
+  }
+  route->handler(
+      RouteRequest{request.method, path, std::move(parameters), std::move(query), request.body,
+                   std::move(actor), std::move(idempotency_key), accepts_json},
+      std::move(respond));
 }
 
 }  // namespace allocation::entrypoints::http

@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "entrypoints/http/request_decoding.hpp"
 #include "entrypoints/http/responses.hpp"
 #include "service_layer/identity.hpp"
 
@@ -18,6 +19,7 @@ struct RouteRequest {
   std::string_view path;
   // The path's `{...}` segments, in order.
   std::vector<std::string> parameters;
+  QueryParameters query;
   std::string_view body;
   service_layer::Actor actor;
   // A POST's Idempotency-Key, checked.

@@ -4,6 +4,8 @@
 
 #include "common/overloaded.hpp"
 #include "entrypoints/http/idempotency.hpp"
+#include "entrypoints/http/order_representation.hpp"
+#include "entrypoints/http/query_routes.hpp"
 
 namespace allocation::entrypoints::http {
 
@@ -103,120 +105,6 @@ Handler change_batch_quantity_route(const ApiPorts& ports) {
   };
 }
 
-// Checks the path's identifier, then runs `query` for it where queries run, at the time it
-// runs, and responds with what it answers.
-template <class Query>
-Handler query_route(const ApiPorts& ports, std::string_view identifier_name, Query query) {
-  return [ports, identifier_name, query](const RouteRequest& request, Respond respond) {
-    auto checked = decode_identifier(identifier_name, request.parameters.at(0), ports.input);
-    if (const auto* invalid = std::get_if<InvalidInput>(&checked)) {
-      return respond(invalid_input_response(*invalid));
-    }
-    ports.query([identifier = std::get<std::string>(std::move(checked)), query,
-                 &clock = ports.clock,
-                 respond = std::move(respond)](service_layer::ReadModelReader& read_model) {
-      try {
-        respond(query(read_model, identifier, clock.now()));
-      } catch (const service_layer::ServiceError& error) {
-        respond(rejection_response({error.kind(), error.what()}));
-      }
-    });
-  };
-}
-
-// The book's `not found` for an order without allocations: as text, or as a JSON message to a
-// client that asks for JSON.
-Handler allocations_route(const ApiPorts& ports) {
-  auto answering = [&ports](bool json_not_found) {
-    return query_route(
-        ports, "orderid",
-        [json_not_found](service_layer::ReadModelReader& read_model, const std::string& orderid,
-                         domain::Instant /*now*/) {
-          auto rows = read_model.allocations_for_order(orderid);
-          if (rows.empty()) {
-            return json_not_found ? message_response(Status::not_found, "not found")
-                                  : text_response(Status::not_found, "not found");
-          }
-          json::array body;
-          body.reserve(rows.size());
-          for (const auto& row : rows) {
-            body.push_back(json::object{{"sku", row.sku}, {"batchref", row.batchref}});
-          }
-          return json_response(Status::ok, json::serialize(body));
-        });
-  };
-  return [as_text = answering(false), as_json = answering(true)](const RouteRequest& request,
-                                                                 Respond respond) {
-    (request.accepts_json ? as_json : as_text)(request, std::move(respond));
-  };
-}
-
-Response batches_of_product(service_layer::ReadModelReader& read_model, const std::string& sku,
-                            domain::Instant now) {
-  auto rows = read_model.batches_for_sku(sku, now);
-  if (rows.empty()) return message_response(Status::not_found, "Unknown sku " + sku);
-  json::array batches;
-  batches.reserve(rows.size());
-  for (const auto& row : rows) {
-    json::value eta = nullptr;
-    if (row.eta) eta = json::string{*row.eta};
-    batches.push_back(json::object{{"ref", row.reference},
-                                   {"eta", eta},
-                                   {"purchased", row.purchased_quantity},
-                                   {"allocated", row.allocated_quantity},
-                                   {"held", row.held_quantity},
-                                   {"available", row.available_quantity}});
-  }
-  return json_response(Status::ok,
-                       json::serialize(json::object{{"sku", sku}, {"batches", batches}}));
-}
-
-json::value text_or_null(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  return json::string{*text};
-}
-
-// `partial` when its lines are in different states, else their state.
-std::string_view order_status(const std::vector<service_layer::OrderLineView>& lines) {
-  for (const auto& line : lines) {
-    if (line.state != lines.front().state) return "partial";
-  }
-  return lines.front().state;
-}
-
-std::string order_json(const std::string& orderid,
-                       const std::vector<service_layer::OrderLineView>& lines) {
-  json::object body{{"orderid", orderid}, {"status", order_status(lines)}};
-  json::array body_lines;
-  body_lines.reserve(lines.size());
-  for (const auto& line : lines) {
-    if (line.expires_at && !body.contains("expires_at")) {
-      body.emplace("expires_at", domain::rfc3339(*line.expires_at));
-    }
-    body_lines.push_back(json::object{{"sku", line.sku},
-                                      {"qty", line.qty},
-                                      {"batchref", text_or_null(line.batchref)},
-                                      {"eta", text_or_null(line.eta)},
-                                      {"state", line.state}});
-  }
-  body.emplace("lines", std::move(body_lines));
-  return json::serialize(body);
-}
-
-Response unknown_order(const std::string& orderid) {
-  return message_response(Status::not_found, "Unknown order " + orderid);
-}
-
-// The order as it is, answered with `status`.
-auto order_with(Status status) {
-  return [status](service_layer::ReadModelReader& read_model, const std::string& orderid,
-                  domain::Instant now) {
-    auto lines = read_model.order_lines(orderid, now);
-    if (lines.empty()) return unknown_order(orderid);
-    return json_response(status, order_json(orderid, lines));
-  };
-}
-
 Response refused_order(const std::string& orderid,
                        const std::vector<service_layer::Shortfall>& unavailable) {
   json::array lines;
@@ -300,11 +188,13 @@ Handler readiness_route(const ApiPorts& ports) {
   };
 }
 
+// Built where queries run: reading the process's figures is file I/O (/proc).
 Handler metrics_route(const ApiPorts& ports) {
-  return [ports](const RouteRequest&, const Respond& respond) {
-    Response response{
-        Status::ok, "text/plain; version=0.0.4; charset=utf-8", ports.metrics_text(), {}};
-    respond(std::move(response));
+  return [ports](const RouteRequest& /*request*/, Respond respond) {
+    ports.query([metrics_text = ports.metrics_text,
+                 respond = std::move(respond)](service_layer::ReadModelReader& /*read_model*/) {
+      respond(Response{Status::ok, "text/plain; version=0.0.4; charset=utf-8", metrics_text(), {}});
+    });
   };
 }
 
@@ -320,10 +210,10 @@ RouteTable api_routes(const ApiPorts& ports) {
       {"POST", "/change_batch_eta", Role::admin,
        command_route(ports, decode_change_batch_eta, ok_with(Status::ok))},
       {"GET", "/allocations/{orderid}", Role::reader, allocations_route(ports)},
-      {"GET", "/products/{sku}", Role::reader, query_route(ports, "sku", batches_of_product)},
+      {"GET", "/products", Role::reader, products_route(ports)},
+      {"GET", "/products/{sku}", Role::reader, product_route(ports)},
       {"POST", "/orders", Role::allocator, place_order_route(ports)},
-      {"GET", "/orders/{orderid}", Role::reader,
-       query_route(ports, "orderid", order_with(Status::ok))},
+      {"GET", "/orders/{orderid}", Role::reader, order_route(ports)},
       {"POST", "/orders/{orderid}/confirm", Role::allocator,
        order_command_route(ports, decode_confirm_order)},
       {"POST", "/orders/{orderid}/cancel", Role::allocator,
