@@ -51,7 +51,7 @@ def test_an_unknown_command_is_named_with_the_commands_there_are():
     result = run("frobnicate")
     assert result.returncode == 2
     assert result.stderr == ("allocation: unknown command 'allocation frobnicate' (the commands: "
-                             "serve, token, audit, migrate); see allocation --help\n")
+                             "serve, token, audit, migrate, client, completion); see allocation --help\n")
     nested = run("token", "frob")
     assert nested.returncode == 2
     assert "unknown command 'allocation token frob' (the commands: create, list, revoke)" in nested.stderr
@@ -172,3 +172,32 @@ def test_the_access_log_can_be_turned_off(server_factory):
     assert r.status_code == 200
     server.terminate()
     assert 'msg="request"' not in server.logs()
+
+
+def complete(script, *words):
+    """What bash completion offers after `allocation WORDS...`, the last word being typed."""
+    line = " ".join(["allocation", *words])
+    result = subprocess.run(
+        ["bash", "-c", f'source "$1"; COMP_WORDS=({line}); COMP_CWORD={len(words)}; _allocation; '
+                       'printf "%s\\n" "${COMPREPLY[@]}"', "complete", script],
+        capture_output=True, text=True, check=True)
+    return result.stdout.split()
+
+
+def test_bash_completion_offers_every_command_and_its_flags(tmp_path):
+    script = tmp_path / "allocation.bash"
+    script.write_text(run("completion").stdout)
+    verbs = ["add-batch", "change-quantity", "change-eta", "allocate", "allocations", "place",
+             "confirm", "cancel", "ship", "order", "product", "products", "health", "ready",
+             "metrics"]
+    assert set(complete(script, "")) >= {"serve", "token", "audit", "migrate", "client",
+                                         "completion", "--help", "--version"}
+    assert complete(script, "to") == ["token"]
+    assert complete(script, "token", "") == ["create", "list", "revoke", "--help"]
+    assert set(complete(script, "token", "create", "--")) >= {"--database", "--role", "--name"}
+    assert set(complete(script, "serve", "--")) >= {"--listen", "--database", "--redis", "--auth"}
+    assert set(complete(script, "client", "")) >= set(verbs) | {"--url", "--token", "--json"}
+    assert complete(script, "client", "--url", "http://h:1", "pla") == ["place"]
+    assert set(complete(script, "client", "place", "--")) >= {"--hold", "--dry-run", "--url"}
+    for verb in verbs:
+        assert "--token" in complete(script, "client", verb, "--"), verb

@@ -5,6 +5,8 @@
 
 #include "common/process_figures.hpp"
 #include "entrypoints/cli/audit.hpp"
+#include "entrypoints/cli/client/client.hpp"
+#include "entrypoints/cli/completion.hpp"
 #include "entrypoints/cli/migrate.hpp"
 #include "entrypoints/cli/options.hpp"
 #include "entrypoints/cli/serve.hpp"
@@ -20,6 +22,8 @@ int main(int argc, char** argv) {
   for (Subcommand& token : add_token_commands(app)) subcommands.push_back(std::move(token));
   subcommands.push_back(add_audit_command(app));
   subcommands.push_back(add_migrate_command(app));
+  subcommands.push_back(add_client_command(app));
+  subcommands.push_back(add_completion_command(app));
 
   try {
     app.parse(argc, argv);
