@@ -6,6 +6,7 @@
 
 #include "adapters/email/smtp_notifications.hpp"
 #include "adapters/postgres/connection.hpp"
+#include "adapters/postgres/consistency_check.hpp"
 #include "adapters/postgres/read_model_reader.hpp"
 #include "adapters/postgres/relay_outbox.hpp"
 #include "adapters/postgres/schema.hpp"
@@ -13,6 +14,7 @@
 #include "adapters/postgres/token_store.hpp"
 #include "adapters/redis/publisher.hpp"
 #include "adapters/sqlite/connection.hpp"
+#include "adapters/sqlite/consistency_check.hpp"
 #include "adapters/sqlite/read_model_reader.hpp"
 #include "adapters/sqlite/relay_outbox.hpp"
 #include "adapters/sqlite/schema.hpp"
@@ -121,6 +123,20 @@ RedisAddress parse_redis_url(const std::string& url) {
   }
   if (parsed.host.empty()) throw InvalidConfiguration{"Redis URL '" + url + "' names no host"};
   return parsed;
+}
+
+std::vector<service_layer::Drift> check_database(const std::string& database_url,
+                                                 domain::Instant now) {
+  return std::visit(
+      Overloaded{
+          [now](const SqliteDatabase& database) {
+            return adapters::sqlite::SqliteConsistencyCheck{database.path}.drifts(now);
+          },
+          [now](const PostgresDatabase& database) {
+            return adapters::postgres::PostgresConsistencyCheck{database.url}.drifts(now);
+          },
+      },
+      parse_database_url(database_url));
 }
 
 std::unique_ptr<service_layer::RelayOutbox> open_relay_outbox(const std::string& database_url) {

@@ -10,6 +10,7 @@
 
 #include "entrypoints/http/metrics.hpp"
 #include "service_layer/clock.hpp"
+#include "service_layer/consistency.hpp"
 #include "service_layer/group_committer.hpp"
 #include "service_layer/hold_sweeper.hpp"
 #include "service_layer/identity.hpp"
@@ -53,6 +54,11 @@ Storage open_storage(const std::string& database_url);
 // `serving_role` (PostgreSQL only), grants that role what serving needs and nothing more.
 // Throws InvalidConfiguration naming the problem.
 int migrate_database(const std::string& database_url, const std::string& serving_role);
+
+// Every drift the consistency check finds in `database_url` at `now`, on a connection of its
+// own; throws service_layer::StorageUnavailable when the database cannot be read.
+std::vector<service_layer::Drift> check_database(const std::string& database_url,
+                                                 domain::Instant now);
 
 // The outbox as relays and its pruner see it, on a connection of its own.
 std::unique_ptr<service_layer::RelayOutbox> open_relay_outbox(const std::string& database_url);

@@ -8,9 +8,10 @@ Server::Server(const ServiceSettings& service, entrypoints::http::ServerSettings
     : service_{service} {
   http.authenticator = service_.authenticator();
   http_ = std::make_unique<entrypoints::http::HttpServer>(
-      entrypoints::http::ServicePorts{service_.commands(), service_.clock(), service_.read_model(),
-                                      [this] { return figures(); },
-                                      [this] { return broker_problems(); }},
+      entrypoints::http::ServicePorts{
+          service_.commands(), service_.clock(), service_.read_model(),
+          [this] { return figures(); }, [this] { return broker_problems(); },
+          [url = service.database_url](domain::Instant now) { return check_database(url, now); }},
       std::move(http));
   if (service.redis) {
     redis_address_ = service.redis->host + ":" + std::to_string(service.redis->port);

@@ -76,6 +76,14 @@ def server(request, tmp_path):
     running = Server(str(tmp_path / "allocation.db"), database_url=url).start()
     yield running
     running.stop()
+    assert_consistent(running.database_url)
+
+
+def assert_consistent(database_url):
+    """Whatever a test did through the API, the database still agrees with itself."""
+    check = subprocess.run([BINARY, "check", "--database", database_url], capture_output=True,
+                           text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 @pytest.fixture

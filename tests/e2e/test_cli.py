@@ -51,7 +51,7 @@ def test_an_unknown_command_is_named_with_the_commands_there_are():
     result = run("frobnicate")
     assert result.returncode == 2
     assert result.stderr == ("allocation: unknown command 'allocation frobnicate' (the commands: "
-                             "serve, token, audit, migrate, client, completion); see allocation --help\n")
+                             "serve, token, audit, migrate, check, client, completion); see allocation --help\n")
     nested = run("token", "frob")
     assert nested.returncode == 2
     assert "unknown command 'allocation token frob' (the commands: create, list, revoke)" in nested.stderr
@@ -190,7 +190,7 @@ def test_bash_completion_offers_every_command_and_its_flags(tmp_path):
     verbs = ["add-batch", "change-quantity", "change-eta", "allocate", "allocations", "place",
              "confirm", "cancel", "ship", "order", "product", "products", "health", "ready",
              "metrics"]
-    assert set(complete(script, "")) >= {"serve", "token", "audit", "migrate", "client",
+    assert set(complete(script, "")) >= {"serve", "token", "audit", "migrate", "check", "client",
                                          "completion", "--help", "--version"}
     assert complete(script, "to") == ["token"]
     assert complete(script, "token", "") == ["create", "list", "revoke", "--help"]

@@ -22,6 +22,7 @@ ROUTES = [
     ("POST", "/orders/o-attack/cancel", None),
     ("POST", "/orders/o-attack/ship", None),
     ("GET", "/metrics", None),
+    ("GET", "/admin/check", None),
     ("POST", "/healthz", None),
     ("GET", "/no/such/route", None),
 ]

@@ -41,6 +41,7 @@ class RoutesTest : public ::testing::Test {
             [this](std::function<void(service_layer::ReadModelReader&)> query) { query(uow); },
             [] { return std::string{"allocation_up 1\n"}; },
             [this] { return broker_problems; },
+            [](domain::Instant) { return std::vector<service_layer::Drift>{}; },
             {}};
   }
 
@@ -84,6 +85,7 @@ TEST_F(RoutesTest, EachRouteHasItsMethodAndTheLeastRoleThatMayUseIt) {
                 {"POST", "/orders/{orderid}/confirm", Role::allocator},
                 {"POST", "/orders/{orderid}/cancel", Role::allocator},
                 {"POST", "/orders/{orderid}/ship", Role::admin},
+                {"GET", "/admin/check", Role::admin},
                 {"GET", "/healthz", std::nullopt},
                 {"GET", "/readyz", std::nullopt},
                 {"GET", "/metrics", Role::reader},

@@ -5,6 +5,7 @@
 
 #include "common/process_figures.hpp"
 #include "entrypoints/cli/audit.hpp"
+#include "entrypoints/cli/check.hpp"
 #include "entrypoints/cli/client/client.hpp"
 #include "entrypoints/cli/completion.hpp"
 #include "entrypoints/cli/migrate.hpp"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   for (Subcommand& token : add_token_commands(app)) subcommands.push_back(std::move(token));
   subcommands.push_back(add_audit_command(app));
   subcommands.push_back(add_migrate_command(app));
+  subcommands.push_back(add_check_command(app));
   subcommands.push_back(add_client_command(app));
   subcommands.push_back(add_completion_command(app));
 

@@ -13,6 +13,8 @@ Handler allocations_route(const ApiPorts& ports);
 Handler product_route(const ApiPorts& ports);
 // `GET /products?after=SKU&limit=N`.
 Handler products_route(const ApiPorts& ports);
+// `GET /admin/check`.
+Handler consistency_route(const ApiPorts& ports);
 // `GET /orders/{orderid}`.
 Handler order_route(const ApiPorts& ports);
 

@@ -220,6 +220,7 @@ RouteTable api_routes(const ApiPorts& ports) {
        order_command_route(ports, decode_cancel_order)},
       {"POST", "/orders/{orderid}/ship", Role::admin,
        order_command_route(ports, decode_ship_order)},
+      {"GET", "/admin/check", Role::admin, consistency_route(ports)},
       {"GET", "/healthz", std::nullopt, health},
       {"GET", "/readyz", std::nullopt, readiness_route(ports)},
       {"GET", "/metrics", Role::reader, metrics_route(ports)},

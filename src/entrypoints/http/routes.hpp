@@ -7,6 +7,7 @@
 #include "entrypoints/http/request_decoding.hpp"
 #include "entrypoints/http/route_table.hpp"
 #include "service_layer/clock.hpp"
+#include "service_layer/consistency.hpp"
 #include "service_layer/group_committer.hpp"
 #include "service_layer/read_model.hpp"
 
@@ -23,6 +24,8 @@ struct ApiPorts {
   std::function<std::string()> metrics_text;
   // What of the configured brokers is unreachable, for `GET /readyz`.
   std::function<std::vector<std::string>()> broker_problems;
+  // `GET /admin/check`: the drifts found at a time; run where queries run.
+  std::function<std::vector<service_layer::Drift>(domain::Instant)> check_consistency;
   InputLimits input;
 };
 

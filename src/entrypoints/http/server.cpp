@@ -85,7 +85,7 @@ struct HttpServer::Impl {
         figures{std::move(service.figures)},
         handler{api_routes({service.commands, service.clock, query_on_reader(service.read_model),
                             [this] { return metrics_text(); }, service.broker_problems,
-                            this->settings.input}),
+                            service.check_consistency, this->settings.input}),
                 Access{this->settings.authenticator, this->settings.token_requests_per_second_max},
                 this->settings.input, this->settings.access_log_level} {
     asio::post(reader, [] { name_this_thread("reader"); });

@@ -13,6 +13,7 @@
 #include "entrypoints/http/metrics.hpp"
 #include "entrypoints/http/request_decoding.hpp"
 #include "service_layer/clock.hpp"
+#include "service_layer/consistency.hpp"
 #include "service_layer/group_committer.hpp"
 #include "service_layer/identity.hpp"
 #include "service_layer/read_model.hpp"
@@ -63,6 +64,8 @@ struct ServicePorts {
   std::function<ServiceFigures()> figures;
   // What of the configured brokers is unreachable, a sentence each; thread-safe.
   std::function<std::vector<std::string>()> broker_problems;
+  // The consistency check at a time, for `GET /admin/check`; may wait on storage.
+  std::function<std::vector<service_layer::Drift>(domain::Instant)> check_consistency;
 };
 
 // The HTTP API's connections on one event-loop thread: reading each request under the
