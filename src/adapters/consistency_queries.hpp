@@ -22,14 +22,11 @@ struct DriftQuery {
   std::string (*describe)(const TextRow& row);
 };
 
-// (reference, sku, purchased, allocated, live held)
-std::string describe_overcommitted_batch(const TextRow& row);
-// ('allocated' or 'held', orderid, sku, qty, batchref, the batch's sku or null)
-std::string describe_misplaced_line(const TextRow& row);
-// (table, what it lacks or has beyond the write tables, or how it differs)
-std::string describe_read_model(const TextRow& row);
 // (first missing id, last missing id)
 std::string describe_outbox_gap(const TextRow& row);
+
+// The queries both engines run (an outbox gap is drift on SQLite alone).
+const std::vector<DriftQuery>& consistency_queries();
 
 // Runs each query through `run` (its rows) and describes what they find.
 std::vector<service_layer::Drift> drifts_found(

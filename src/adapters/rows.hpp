@@ -73,28 +73,37 @@ service_layer::AllocationView allocation_view_of(const Row& row) {
   return {row.text(0), row.text(1)};
 }
 
-// (reference, eta, purchased_quantity, available_quantity, live held quantity, recorded held
-// quantity): the stored available quantity leaves out every hold not yet released, expired or not.
+// Allocated, held and available, from what a read-model row stores (purchased quantity,
+// available quantity) beside the holds not yet expired (live) and all those not yet released
+// (recorded): the stored available quantity leaves out every recorded hold.
+struct StockCounts {
+  std::int64_t allocated = 0;
+  std::int64_t held = 0;
+  std::int64_t available = 0;
+};
 template <class Row>
-service_layer::BatchView batch_view_of(const Row& row) {
-  auto purchased = row.int64(2);
-  auto stored_available = row.int64(3);
-  auto held = row.int64(4);
-  auto recorded_held = row.int64(5);
-  return {row.text(0), row.optional_text(1),
-          purchased,   purchased - stored_available - recorded_held,
-          held,        stored_available + recorded_held - held};
+StockCounts stock_counts_of(const Row& row, int purchased_column) {
+  auto purchased = row.int64(purchased_column);
+  auto stored_available = row.int64(purchased_column + 1);
+  auto live_held = row.int64(purchased_column + 2);
+  auto recorded_held = row.int64(purchased_column + 3);
+  return {purchased - stored_available - recorded_held, live_held,
+          stored_available + recorded_held - live_held};
 }
 
-// (sku, and the sums over its batches of the columns batch_view_of takes after the ETA)
+// (reference, eta, purchased_quantity, available_quantity, live held, recorded held)
+template <class Row>
+service_layer::BatchView batch_view_of(const Row& row) {
+  auto counts = stock_counts_of(row, 2);
+  return {row.text(0),      row.optional_text(1), row.int64(2),
+          counts.allocated, counts.held,          counts.available};
+}
+
+// (sku, then the sums over its batches of batch_view_of's columns after the ETA)
 template <class Row>
 service_layer::ProductView product_view_of(const Row& row) {
-  auto purchased = row.int64(1);
-  auto stored_available = row.int64(2);
-  auto held = row.int64(3);
-  auto recorded_held = row.int64(4);
-  return {row.text(0), purchased, purchased - stored_available - recorded_held, held,
-          stored_available + recorded_held - held};
+  auto counts = stock_counts_of(row, 1);
+  return {row.text(0), row.int64(1), counts.allocated, counts.held, counts.available};
 }
 
 // (sku, qty, batchref, eta, state, expires_at)

@@ -6,95 +6,13 @@
 
 namespace allocation::adapters::postgres {
 
-namespace {
-
-// The outbox's ids come from a sequence, which skips the ids of transactions rolled back (as
-// colliding writers' are): a gap there is no drift, so the outbox is not checked here.
-
-// What each batch's allocations and holds (all not yet released; live ones: expiring after
-// $1) take.
-#define TAKEN_BY_BATCH                                                                           \
-  "LEFT JOIN (SELECT batchref, SUM(qty)::bigint AS qty FROM allocations GROUP BY batchref) a "   \
-  "ON a.batchref = b.reference LEFT JOIN (SELECT batchref, SUM(qty)::bigint AS qty, "            \
-  "SUM(CASE WHEN expires_at > $1::bigint THEN qty ELSE 0 END)::bigint AS live FROM holds GROUP " \
-  "BY "                                                                                          \
-  "batchref) h ON h.batchref = b.reference "
-#define LINE_TEXT(t) " line ' || " t ".orderid || ' ' || " t ".sku || ' x' || " t ".qty"
-
-const std::vector<DriftQuery> queries{
-    {"overcommitted_batch",
-     "SELECT b.reference, b.sku, b.purchased_quantity, COALESCE(a.qty, 0), COALESCE(h.live, 0) "
-     "FROM batches b " TAKEN_BY_BATCH
-     "WHERE COALESCE(a.qty, 0) + COALESCE(h.live, 0) > b.purchased_quantity ORDER BY 1",
-     5, describe_overcommitted_batch},
-    {"misplaced_line",
-     "SELECT 'allocated', l.orderid, l.sku, l.qty, l.batchref, b.sku FROM allocations l "
-     "LEFT JOIN batches b ON b.reference = l.batchref WHERE b.sku IS NULL OR b.sku <> l.sku "
-     "UNION ALL SELECT 'held', l.orderid, l.sku, l.qty, l.batchref, b.sku FROM holds l "
-     "LEFT JOIN batches b ON b.reference = l.batchref WHERE b.sku IS NULL OR b.sku <> l.sku "
-     "ORDER BY 2, 3",
-     6, describe_misplaced_line},
-    {"read_model",
-     "SELECT 'allocations_view', 'lacks the allocation of" LINE_TEXT(
-         "l") " || ' to batch ' || "
-              "l.batchref FROM (SELECT orderid, sku, qty, batchref FROM allocations EXCEPT SELECT "
-              "orderid, sku, qty, batchref FROM allocations_view) l "
-              "UNION ALL SELECT 'allocations_view', 'shows" LINE_TEXT(
-                  "l") " || ' in batch ' || "
-                       "l.batchref || ', which the allocations do not have' FROM (SELECT orderid, "
-                       "sku, qty, "
-                       "batchref FROM allocations_view EXCEPT SELECT orderid, sku, qty, batchref "
-                       "FROM "
-                       "allocations) l "
-                       "UNION ALL SELECT 'allocations_view', 'shows" LINE_TEXT(
-                           "l") " || ' in batch ' || "
-                                "l.batchref || ' ' || count(*) || ' times' FROM allocations_view l "
-                                "GROUP BY l.orderid, "
-                                "l.sku, l.qty, l.batchref HAVING count(*) > 1",
-     2, describe_read_model},
-    {"read_model",
-     "SELECT 'batches_view', 'says batch ' || b.reference || ' has ' || COALESCE('sku ' || "
-     "v.sku || ', eta ' || COALESCE(v.eta::text, 'none') || ', quantity ' || v.purchased_quantity "
-     "|| "
-     "', available ' || v.available_quantity, 'no row') || '; the write tables say sku ' || "
-     "b.sku || ', eta ' || COALESCE(b.eta::text, 'none') || ', quantity ' || b.purchased_quantity "
-     "|| "
-     "', available ' || (b.purchased_quantity - COALESCE(a.qty, 0) - COALESCE(h.qty, 0)) "
-     "FROM batches b LEFT JOIN batches_view v ON v.reference = b.reference " TAKEN_BY_BATCH
-     "WHERE v.reference IS NULL OR v.sku <> b.sku OR v.eta IS DISTINCT FROM b.eta OR "
-     "v.purchased_quantity <> b.purchased_quantity OR v.available_quantity <> "
-     "b.purchased_quantity - COALESCE(a.qty, 0) - COALESCE(h.qty, 0) "
-     "UNION ALL SELECT 'batches_view', 'has batch ' || v.reference || ', which the batches do "
-     "not have' FROM batches_view v WHERE NOT EXISTS (SELECT 1 FROM batches b WHERE "
-     "b.reference = v.reference)",
-     2, describe_read_model},
-    {"read_model",
-     "SELECT 'order_line_states', 'lacks the hold of" LINE_TEXT(
-         "l") " || ' in batch ' || "
-              "l.batchref FROM (SELECT orderid, sku, qty, batchref, expires_at FROM holds EXCEPT "
-              "SELECT "
-              "orderid, sku, qty, batchref, expires_at FROM order_line_states WHERE state = "
-              "'held') l "
-              "UNION ALL SELECT 'order_line_states', 'shows a hold of" LINE_TEXT(
-                  "l") " || ' in batch ' "
-                       "|| l.batchref || ', which the holds do not have' FROM (SELECT orderid, "
-                       "sku, qty, "
-                       "batchref, expires_at FROM order_line_states WHERE state = 'held' EXCEPT "
-                       "SELECT orderid, "
-                       "sku, qty, batchref, expires_at FROM holds) l",
-     2, describe_read_model},
-};
-
-#undef TAKEN_BY_BATCH
-#undef LINE_TEXT
-
-}  // namespace
-
 std::vector<service_layer::Drift> PostgresConsistencyCheck::drifts(domain::Instant now) {
   try {
+    // The outbox's ids come from a sequence, which skips the ids of transactions rolled back
+    // (as colliding writers' are): a gap there is no drift, so the outbox is not checked.
     // One snapshot for every query, so that writes meanwhile cannot look like drift.
     db_.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    auto found = drifts_found(queries, [&](const DriftQuery& query) {
+    auto found = drifts_found(consistency_queries(), [&](const DriftQuery& query) {
       bool timed = std::string_view{query.sql}.find("$1") != std::string_view::npos;
       auto result =
           timed ? db_.run(query.sql, {std::to_string(stored_instant(now))}) : db_.run(query.sql);
