@@ -96,15 +96,44 @@ void TokenAuthenticator::record_uses() {
 
 void TokenAuthenticator::run() {
   std::unique_lock lock{mutex_};
-  while (!wake_.wait_for(lock, refresh_, [&] { return stopping_; })) {
+  auto last = std::chrono::steady_clock::now();
+  while (true) {
+    wake_.wait_until(lock, last + refresh_, [&] { return stopping_ || refresh_asked_; });
+    if (!stopping_ && refresh_asked_) {
+      wake_.wait_until(lock, last + refresh_gap_min, [&] { return stopping_; });
+    }
+    if (stopping_) break;
+    refresh_asked_ = false;
+    auto refresh = ++refreshes_begun_;
+    lock.unlock();
     try {
       reload();
     } catch (const std::exception& error) {
       spdlog::warn("msg=\"tokens not reloaded; keeping the last ones\" error=\"{}\"", error.what());
     }
     record_uses();
+    lock.lock();
+    last = std::chrono::steady_clock::now();
+    refreshes_ended_.store(refresh);
   }
+  lock.unlock();
   record_uses();
+}
+
+std::uint64_t TokenAuthenticator::refresh_soon() const {
+  std::uint64_t refresh = 0;
+  {
+    std::lock_guard lock{mutex_};
+    refresh_asked_ = true;
+    // One begun already may have read the tokens before this token was stored.
+    refresh = refreshes_begun_ + 1;
+  }
+  wake_.notify_one();
+  return refresh;
+}
+
+bool TokenAuthenticator::refreshed(std::uint64_t refresh) const {
+  return refreshes_ended_.load() >= refresh;
 }
 
 std::optional<service_layer::Identity> TokenAuthenticator::authenticate(

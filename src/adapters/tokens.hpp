@@ -1,7 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -26,7 +28,8 @@ std::string token_details(const std::string& name, std::optional<service_layer::
 
 // Knows the active tokens from memory, re-read from the store every `refresh` on a thread of
 // its own, so that a revoked token stops working within that time and a request never waits
-// on storage. The same thread stores when each token was last used.
+// on storage; and sooner when asked (refresh_soon), for a token created since. The same thread
+// stores when each token was last used.
 class TokenAuthenticator final : public service_layer::Authenticator {
  public:
   TokenAuthenticator(std::unique_ptr<service_layer::TokenStore> store,
@@ -36,6 +39,11 @@ class TokenAuthenticator final : public service_layer::Authenticator {
   ~TokenAuthenticator() override;
 
   std::optional<service_layer::Identity> authenticate(std::string_view bearer_token) const override;
+  std::uint64_t refresh_soon() const override;
+  [[nodiscard]] bool refreshed(std::uint64_t refresh) const override;
+
+  // The shortest time between two reads of the tokens, however often refresh_soon is called.
+  static constexpr std::chrono::milliseconds refresh_gap_min{50};
 
  private:
   void reload();
@@ -50,9 +58,13 @@ class TokenAuthenticator final : public service_layer::Authenticator {
   mutable std::mutex uses_mutex_;
   // By token name: milliseconds since the epoch.
   mutable std::unordered_map<std::string, std::int64_t> uses_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable wake_;
   bool stopping_ = false;
+  mutable bool refresh_asked_ = false;
+  // Reads of the tokens begun and ended; a read asked for is the one after those begun.
+  std::uint64_t refreshes_begun_ = 0;
+  std::atomic<std::uint64_t> refreshes_ended_ = 0;
   std::thread thread_;
 };
 

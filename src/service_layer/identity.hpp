@@ -76,6 +76,12 @@ class Authenticator {
  public:
   virtual ~Authenticator() = default;
   virtual std::optional<Identity> authenticate(std::string_view bearer_token) const = 0;
+  // Asks for the tokens to be read again soon, for a token that may be newer than what is
+  // known; returns the refresh that will know it. However often it is asked, storage is read
+  // at most a few times a second.
+  virtual std::uint64_t refresh_soon() const = 0;
+  // Whether the refresh `refresh_soon` named has happened (or failed).
+  [[nodiscard]] virtual bool refreshed(std::uint64_t refresh) const = 0;
 };
 
 }  // namespace allocation::service_layer

@@ -132,6 +132,22 @@ def test_the_token_list_shows_when_each_token_was_last_used(secured):
     assert used["allocator-token"] == used["admin-token"] == "-"
 
 
+def test_a_token_just_created_works_at_once(secured):
+    url = secured.server.database_url
+    for number in range(5):
+        token = create_token(url, "reader", f"fresh-{number}")
+        r = call(secured, "GET", "/products/S", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 404, r.text  # authenticated: the SKU is unknown
+
+
+def test_unknown_tokens_are_refused_once_the_tokens_are_read_again(secured):
+    with requests.Session() as session:
+        answers = [session.get(f"{secured.url}/metrics",
+                               headers={"Authorization": f"Bearer forged-{n}"}) for n in range(20)]
+    assert [r.status_code for r in answers] == [401] * 20
+    assert {r.json()["message"] for r in answers} == {"invalid or revoked token"}
+
+
 def test_revoked_token_stops_working(secured):
     url = secured.server.database_url
     spare = create_token(url, "admin", "spare")

@@ -26,6 +26,8 @@ class FakeAuthenticator final : public service_layer::Authenticator {
     if (found == identities_.end()) return std::nullopt;
     return found->second;
   }
+  std::uint64_t refresh_soon() const override { return 0; }
+  [[nodiscard]] bool refreshed(std::uint64_t /*refresh*/) const override { return true; }
 
  private:
   std::map<std::string, Identity> identities_{{"reader-token", {"dashboard", Role::reader}},

@@ -22,18 +22,11 @@ std::variant<std::optional<service_layer::Identity>, Response> Access::admit(
   if (authorization.empty()) {
     return unauthorized("authentication required: send Authorization: Bearer <token>");
   }
-  // The scheme's name is case-insensitive (RFC 9110, 11.1).
-  constexpr std::string_view scheme = "bearer";
-  bool bearer = authorization.size() > scheme.size() && authorization[scheme.size()] == ' ' &&
-                std::equal(scheme.begin(), scheme.end(), authorization.begin(), [](char a, char b) {
-                  return a == std::tolower(static_cast<unsigned char>(b));
-                });
-  if (!bearer) {
+  auto credentials = bearer_token(authorization);
+  if (!credentials) {
     return unauthorized("unsupported authorization scheme: send Authorization: Bearer <token>");
   }
-  auto credentials = authorization.substr(scheme.size());
-  credentials.remove_prefix(std::min(credentials.find_first_not_of(' '), credentials.size()));
-  auto identity = authenticator_->authenticate(credentials);
+  auto identity = authenticator_->authenticate(*credentials);
   if (!identity) return unauthorized("invalid or revoked token");
   auto wait = rate_limiter_.admit(identity->name, RateLimiter::Clock::now());
   if (wait > RateLimiter::Clock::duration::zero()) {
@@ -46,6 +39,25 @@ std::variant<std::optional<service_layer::Identity>, Response> Access::admit(
         .with_header("Retry-After", seconds);
   }
   return identity;
+}
+
+std::optional<std::string_view> Access::bearer_token(std::string_view authorization) {
+  // The scheme's name is case-insensitive (RFC 9110, 11.1).
+  constexpr std::string_view scheme = "bearer";
+  bool bearer = authorization.size() > scheme.size() && authorization[scheme.size()] == ' ' &&
+                std::equal(scheme.begin(), scheme.end(), authorization.begin(), [](char a, char b) {
+                  return a == std::tolower(static_cast<unsigned char>(b));
+                });
+  if (!bearer) return std::nullopt;
+  auto credentials = authorization.substr(scheme.size());
+  credentials.remove_prefix(std::min(credentials.find_first_not_of(' '), credentials.size()));
+  return credentials;
+}
+
+bool Access::presents_unknown_token(std::string_view authorization) const {
+  if (authenticator_ == nullptr) return false;
+  auto credentials = bearer_token(authorization);
+  return credentials && !credentials->empty() && !authenticator_->authenticate(*credentials);
 }
 
 std::optional<Response> Access::refusal(const std::optional<service_layer::Identity>& identity,

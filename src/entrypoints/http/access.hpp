@@ -25,12 +25,19 @@ class Access {
   std::variant<std::optional<service_layer::Identity>, Response> admit(
       std::string_view authorization);
 
+  // Whether `authorization` presents a bearer token that is not known (yet: it may have been
+  // created since the tokens were last read).
+  [[nodiscard]] bool presents_unknown_token(std::string_view authorization) const;
+
   // The 403 for `identity` on a route of role `needed`; nullopt when it may.
   static std::optional<Response> refusal(const std::optional<service_layer::Identity>& identity,
                                          service_layer::Role needed, std::string_view method,
                                          std::string_view path);
 
  private:
+  // The token of a `Bearer` header, in any case; nullopt for another scheme.
+  static std::optional<std::string_view> bearer_token(std::string_view authorization);
+
   const service_layer::Authenticator* authenticator_;
   RateLimiter rate_limiter_;
   double token_requests_per_second_max_;

@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "common/thread_name.hpp"
+#include "entrypoints/http/request_awaiting.hpp"
 #include "entrypoints/http/request_handler.hpp"
 #include "entrypoints/http/routes.hpp"
 
@@ -30,7 +31,6 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using asio::awaitable;
 using asio::ip::tcp;
-using Request = bhttp::request<bhttp::string_body>;
 using WireResponse = bhttp::response<bhttp::string_body>;
 
 namespace {
@@ -45,36 +45,6 @@ WireResponse to_wire(Response response) {
   for (auto& [name, value] : response.headers) wire.set(name, value);
   wire.body() = std::move(response.body);
   return wire;
-}
-
-// Hands `request` to `handler` and resumes the awaiting coroutine on its own executor with
-// the response, whichever thread responds.
-template <class CompletionToken>
-auto async_handle(RequestHandler& handler, const HttpRequest& request, CompletionToken&& token) {
-  return asio::async_initiate<CompletionToken, void(Response)>(
-      [&handler, &request](auto completion) {
-        auto executor = asio::prefer(asio::get_associated_executor(completion),
-                                     asio::execution::outstanding_work.tracked);
-        auto shared_completion = std::make_shared<decltype(completion)>(std::move(completion));
-        handler.handle(request, [shared_completion, executor](Response response) {
-          asio::post(executor, [shared_completion, response = std::move(response)]() mutable {
-            std::move (*shared_completion)(std::move(response));
-          });
-        });
-      },
-      token);
-}
-
-HttpRequest decoded(const Request& request) {
-  auto header = [&](std::string_view name) -> std::optional<std::string_view> {
-    auto given = request.find(name);
-    if (given == request.end()) return std::nullopt;
-    return given->value();
-  };
-  return {
-      request.method_string(),      request.target(),          request[bhttp::field::authorization],
-      header("X-Request-Id"),       header("Idempotency-Key"), request.body(),
-      request[bhttp::field::accept]};
 }
 
 }  // namespace
@@ -186,6 +156,9 @@ awaitable<void> HttpServer::Impl::serve(tcp::socket socket) {
     std::optional<Request> request = co_await read_request(stream, buffer);
     if (!request) break;
     connection->handling_request = true;
+    if (handler.presents_unknown_token(decoded(*request))) {
+      co_await until_refreshed(*settings.authenticator);
+    }
     WireResponse response =
         to_wire(co_await async_handle(handler, decoded(*request), use_awaitable));
     connection->handling_request = false;
