@@ -25,6 +25,8 @@ class Access {
   std::variant<std::optional<service_layer::Identity>, Response> admit(
       std::string_view authorization);
 
+  [[nodiscard]] bool authenticates() const { return authenticator_ != nullptr; }
+
   // Whether `authorization` presents a bearer token that is not known (yet: it may have been
   // created since the tokens were last read).
   [[nodiscard]] bool presents_unknown_token(std::string_view authorization) const;

@@ -45,7 +45,7 @@ class RequestHandler {
   // Whether `request` presents a bearer token that is not known, on a route that needs one:
   // it may be one created since the tokens were last read, worth a wait for a refresh.
   [[nodiscard]] bool presents_unknown_token(const HttpRequest& request) const {
-    return !routes_.open_to_anyone(request.method, request.target) &&
+    return access_.authenticates() && !routes_.open_to_anyone(request.method, request.target) &&
            access_.presents_unknown_token(request.authorization);
   }
 

@@ -156,11 +156,9 @@ awaitable<void> HttpServer::Impl::serve(tcp::socket socket) {
     std::optional<Request> request = co_await read_request(stream, buffer);
     if (!request) break;
     connection->handling_request = true;
-    if (handler.presents_unknown_token(decoded(*request))) {
-      co_await until_refreshed(*settings.authenticator);
-    }
-    WireResponse response =
-        to_wire(co_await async_handle(handler, decoded(*request), use_awaitable));
+    HttpRequest received = decoded(*request);
+    if (handler.presents_unknown_token(received)) co_await until_refreshed(*settings.authenticator);
+    WireResponse response = to_wire(co_await async_handle(handler, received, use_awaitable));
     connection->handling_request = false;
     response.keep_alive(request->keep_alive() && !stopping &&
                         requests < settings.requests_per_connection_max);
