@@ -11,6 +11,8 @@ import uuid
 import pytest
 import requests
 
+from openapi_validation import OpenApiValidation
+
 BINARY = os.path.abspath(os.environ.get("ALLOCATION_BINARY", "build/release/src/entrypoints/allocation"))
 
 
@@ -18,6 +20,26 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+_openapi = OpenApiValidation()
+_send = requests.Session.send
+
+
+@pytest.fixture(autouse=True)
+def responses_follow_the_openapi_document():
+    """Every response a test receives is checked against the document, after the test."""
+    _openapi.problems.clear()
+
+    def send(session, request, **kwargs):
+        response = _send(session, request, **kwargs)
+        _openapi.check(response)
+        return response
+
+    requests.Session.send = send
+    yield
+    requests.Session.send = _send
+    assert not _openapi.problems, "\n".join(_openapi.problems)
 
 
 class Server:

@@ -4,10 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <boost/json.hpp>
 #include <future>
 #include <map>
+#include <set>
 #include <tuple>
 
+#include "common/process_figures.hpp"
+#include "entrypoints/http/openapi_document.hpp"
 #include "entrypoints/http/request_handler.hpp"
 #include "fakes/fake_unit_of_work.hpp"
 #include "fakes/settable_clock.hpp"
@@ -91,7 +96,31 @@ TEST_F(RoutesTest, EachRouteHasItsMethodAndTheLeastRoleThatMayUseIt) {
                 {"GET", "/healthz", std::nullopt},
                 {"GET", "/readyz", std::nullopt},
                 {"GET", "/metrics", Role::reader},
+                {"GET", "/openapi.json", std::nullopt},
             }));
+}
+
+// The document names every route of the table with its least role, and no other.
+TEST_F(RoutesTest, TheOpenApiDocumentHasEveryRouteAndNoOther) {
+  std::set<std::tuple<std::string, std::string, std::string>> in_table;
+  for (const Route& route : handler.routes().routes()) {
+    std::string method{route.method};
+    std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+    in_table.emplace(method, route.pattern,
+                     route.role ? std::string{service_layer::role_name(*route.role)} : "");
+  }
+  std::set<std::tuple<std::string, std::string, std::string>> in_document;
+  auto document = boost::json::parse(openapi_document()).as_object();
+  for (const auto& [path, operations] : document.at("paths").as_object()) {
+    for (const auto& [method, operation] : operations.as_object()) {
+      const auto* role = operation.as_object().if_contains("x-allocation-role");
+      in_document.emplace(std::string{method}, std::string{path},
+                          role ? std::string{role->as_string()} : "");
+    }
+  }
+  EXPECT_EQ(in_table, in_document);
+  EXPECT_EQ(document.at("openapi").as_string(), "3.1.0");
+  EXPECT_EQ(document.at("info").at("version").as_string(), allocation::version);
 }
 
 TEST_F(RoutesTest, AnUnknownPathIsNotFound) {

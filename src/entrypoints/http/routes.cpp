@@ -4,6 +4,7 @@
 
 #include "common/overloaded.hpp"
 #include "entrypoints/http/idempotency.hpp"
+#include "entrypoints/http/openapi_document.hpp"
 #include "entrypoints/http/order_representation.hpp"
 #include "entrypoints/http/query_routes.hpp"
 
@@ -161,6 +162,10 @@ Handler order_command_route(const ApiPorts& ports,
   };
 }
 
+void openapi(const RouteRequest& /*request*/, const Respond& respond) {
+  respond(json_response(Status::ok, std::string{openapi_document()}));
+}
+
 void health(const RouteRequest& /*request*/, const Respond& respond) {
   respond(json_response(Status::ok, R"({"status":"ok"})"));
 }
@@ -224,6 +229,7 @@ RouteTable api_routes(const ApiPorts& ports) {
       {"GET", "/healthz", std::nullopt, health},
       {"GET", "/readyz", std::nullopt, readiness_route(ports)},
       {"GET", "/metrics", Role::reader, metrics_route(ports)},
+      {"GET", "/openapi.json", std::nullopt, openapi},
   }};
 }
 
