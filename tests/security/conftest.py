@@ -3,11 +3,13 @@
 import importlib.util
 import os
 import subprocess
+import sys
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "e2e_support", os.path.join(os.path.dirname(__file__), "..", "e2e", "conftest.py"))
+_e2e = os.path.join(os.path.dirname(__file__), "..", "e2e")
+sys.path.insert(0, _e2e)  # what the end-to-end suite's conftest imports
+_spec = importlib.util.spec_from_file_location("e2e_support", os.path.join(_e2e, "conftest.py"))
 e2e_support = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(e2e_support)
 
