@@ -47,8 +47,9 @@ class TableUnitOfWork final : public service_layer::UnitOfWork,
 
   domain::Product* get(std::string_view sku) override;
   domain::Product& add(domain::Product product) override;
-  std::optional<std::string> sku_of_batch(std::string_view reference) override {
-    return tables_->sku_of_batch(reference);
+  std::unordered_map<std::string, std::string> skus_of_batches(
+      const std::vector<std::string>& references) override {
+    return tables_->skus_of_batches(references);
   }
   std::vector<service_layer::OrderLineView> lines_of_order(std::string_view orderid,
                                                            domain::Instant now) override {

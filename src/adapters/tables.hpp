@@ -47,7 +47,8 @@ class Tables {
   virtual std::unordered_map<std::string, std::int64_t> product_versions(
       const std::vector<std::string>& skus) = 0;
   virtual domain::Product load_product(const std::string& sku, std::int64_t version) = 0;
-  virtual std::optional<std::string> sku_of_batch(std::string_view reference) = 0;
+  virtual std::unordered_map<std::string, std::string> skus_of_batches(
+      const std::vector<std::string>& references) = 0;
   // From the read model, which the same transaction keeps in step with the products.
   virtual std::vector<service_layer::OrderLineView> lines_of_order(std::string_view orderid,
                                                                    domain::Instant now) = 0;

@@ -33,6 +33,26 @@ struct CreateBatch {
   friend bool operator==(const CreateBatch&, const CreateBatch&) = default;
 };
 
+// Batches created together, as from a file: each is new, or there already with the same values
+// (which changes nothing). When any is refused, the others are created only with
+// `skip_refused`; with `dry_run`, none is.
+struct CreateBatches {
+  static constexpr std::string_view name = "CreateBatches";
+  std::vector<CreateBatch> batches;
+  bool skip_refused = false;
+  bool dry_run = false;
+  template <class Self, class Visitor>
+  static void each_field(Self& self, Visitor&& visit) {
+    visit("batches", self.batches);
+    visit("skip_refused", self.skip_refused);
+    visit("dry_run", self.dry_run);
+  }
+  void add_skus(std::vector<std::string>& skus) const {
+    for (const CreateBatch& batch : batches) skus.push_back(batch.sku);
+  }
+  friend bool operator==(const CreateBatches&, const CreateBatches&) = default;
+};
+
 struct Allocate {
   static constexpr std::string_view name = "Allocate";
   std::string orderid;
@@ -179,10 +199,10 @@ struct ReleaseExpiredHolds {
 
 namespace allocation::domain {
 
-using Command =
-    std::variant<commands::CreateBatch, commands::Allocate, commands::ChangeBatchQuantity,
-                 commands::ChangeBatchEta, commands::CancelOrder, commands::ShipOrder,
-                 commands::PlaceOrder, commands::ConfirmOrder, commands::ReleaseExpiredHolds>;
+using Command = std::variant<commands::CreateBatch, commands::CreateBatches, commands::Allocate,
+                             commands::ChangeBatchQuantity, commands::ChangeBatchEta,
+                             commands::CancelOrder, commands::ShipOrder, commands::PlaceOrder,
+                             commands::ConfirmOrder, commands::ReleaseExpiredHolds>;
 
 }  // namespace allocation::domain
 

@@ -43,6 +43,10 @@ void print_value(std::ostream& out, const std::vector<commands::RequestedLine>& 
   }
   out << "]";
 }
+// A count: an import's batches are too many to read in a log line.
+void print_value(std::ostream& out, const std::vector<commands::CreateBatch>& batches) {
+  out << batches.size() << " batches";
+}
 void print_value(std::ostream& out, const std::vector<std::string>& texts) {
   out << "[";
   const char* separator = "";

@@ -1,5 +1,7 @@
 #include "service_layer/handlers.hpp"
 
+#include <unordered_set>
+
 #include "service_layer/errors.hpp"
 #include "service_layer/order_handlers.hpp"
 
@@ -10,12 +12,81 @@ namespace {
 using namespace domain;
 
 CommandResult create_batch(const commands::CreateBatch& command, UnitOfWork& uow) {
-  if (uow.products().sku_of_batch(command.ref)) throw DuplicateBatch{command.ref};
+  if (!uow.products().skus_of_batches({command.ref}).empty()) throw DuplicateBatch{command.ref};
   Product* product = uow.products().get(command.sku);
   if (product == nullptr) product = &uow.products().add(Product{command.sku});
   product->add_batch(command.ref, command.qty, command.eta);
   uow.accept();
   return {};
+}
+
+std::string values_of(const std::string& sku, const Batch& batch) {
+  return "sku " + sku + ", qty " + std::to_string(batch.purchased_quantity()) + ", eta " +
+         (batch.eta() ? batch.eta()->iso() : "none");
+}
+
+// What becomes of a batch of a CreateBatches command: it is created; it is there already, the
+// same; or it is refused, because another batch has its reference (in storage or earlier in
+// the same command).
+struct Verdict {
+  enum class Kind { create, unchanged, refuse } kind;
+  std::string refusal;
+};
+
+Verdict verdict_on(const commands::CreateBatch& wanted,
+                   const std::unordered_map<std::string, std::string>& existing_skus,
+                   std::unordered_set<std::string_view>& seen, UnitOfWork& uow) {
+  if (!seen.insert(wanted.ref).second) {
+    return {Verdict::Kind::refuse,
+            "batch " + wanted.ref + " appears more than once in the request"};
+  }
+  auto existing = existing_skus.find(wanted.ref);
+  if (existing == existing_skus.end()) return {Verdict::Kind::create, {}};
+  const Batch& batch = *uow.products().get(existing->second)->find_batch(wanted.ref);
+  if (existing->second == wanted.sku && batch.purchased_quantity() == wanted.qty &&
+      batch.eta() == wanted.eta) {
+    return {Verdict::Kind::unchanged, {}};
+  }
+  return {Verdict::Kind::refuse, "batch " + wanted.ref + " exists with other values: " +
+                                     values_of(existing->second, batch)};
+}
+
+CommandResult create_batches(const commands::CreateBatches& command, UnitOfWork& uow) {
+  std::vector<std::string> references;
+  references.reserve(command.batches.size());
+  for (const auto& batch : command.batches) references.push_back(batch.ref);
+  auto existing_skus = uow.products().skus_of_batches(references);
+  BatchesCreation creation;
+  std::vector<const commands::CreateBatch*> fresh;
+  std::unordered_set<std::string_view> seen;
+  for (std::size_t index = 0; index < command.batches.size(); ++index) {
+    const commands::CreateBatch& wanted = command.batches[index];
+    Verdict verdict = verdict_on(wanted, existing_skus, seen, uow);
+    switch (verdict.kind) {
+      case Verdict::Kind::create:
+        fresh.push_back(&wanted);
+        break;
+      case Verdict::Kind::unchanged:
+        ++creation.unchanged;
+        break;
+      case Verdict::Kind::refuse:
+        creation.refused.push_back({index, std::move(verdict.refusal)});
+        break;
+    }
+  }
+  bool creating = creation.refused.empty() || command.skip_refused;
+  if (creating) creation.created = static_cast<std::int64_t>(fresh.size());
+  if (creating && !command.dry_run) {
+    for (const commands::CreateBatch* wanted : fresh) {
+      Product* product = uow.products().get(wanted->sku);
+      if (product == nullptr) product = &uow.products().add(Product{wanted->sku});
+      product->add_batch(wanted->ref, wanted->qty, wanted->eta);
+    }
+  }
+  uow.accept();
+  CommandResult result;
+  result.batches_creation = std::move(creation);
+  return result;
 }
 
 CommandResult allocate(const commands::Allocate& command, UnitOfWork& uow, Instant now) {
@@ -29,8 +100,8 @@ CommandResult allocate(const commands::Allocate& command, UnitOfWork& uow, Insta
 }
 
 Product& product_of_batch(const std::string& reference, UnitOfWork& uow) {
-  auto sku = uow.products().sku_of_batch(reference);
-  Product* product = sku ? uow.products().get(*sku) : nullptr;
+  auto skus = uow.products().skus_of_batches({reference});
+  Product* product = skus.empty() ? nullptr : uow.products().get(skus.begin()->second);
   if (product == nullptr) throw UnknownBatch{reference};
   return *product;
 }
@@ -145,7 +216,7 @@ auto at_time_of(const Clock& clock, Result (*handler)(const Message&, UnitOfWork
 
 Handlers default_handlers(const Clock& clock) {
   return {
-      .commands = {create_batch, at_time_of(clock, allocate),
+      .commands = {create_batch, create_batches, at_time_of(clock, allocate),
                    at_time_of(clock, change_batch_quantity), change_batch_eta,
                    at_time_of(clock, order_handlers::cancel_order),
                    at_time_of(clock, order_handlers::ship_order),

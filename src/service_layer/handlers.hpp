@@ -33,11 +33,31 @@ struct OrderPlacement {
   friend bool operator==(const OrderPlacement&, const OrderPlacement&) = default;
 };
 
+// A batch of a CreateBatches command that is not created, and why.
+struct RefusedBatch {
+  // Its place among the command's batches.
+  std::size_t index = 0;
+  std::string message;
+  friend bool operator==(const RefusedBatch&, const RefusedBatch&) = default;
+};
+
+// What a CreateBatches command did, or with dry_run would do: when batches are refused and the
+// others are not to be created without them, `created` is 0.
+struct BatchesCreation {
+  std::int64_t created = 0;
+  // There already, with the same values.
+  std::int64_t unchanged = 0;
+  std::vector<RefusedBatch> refused;
+  friend bool operator==(const BatchesCreation&, const BatchesCreation&) = default;
+};
+
 struct CommandResult {
   // The batch an Allocate command chose; empty for other commands and when out of stock.
   std::optional<std::string> allocated_batchref;
   // For a PlaceOrder command; empty for other commands.
   OrderPlacement placement;
+  // For a CreateBatches command; empty for other commands.
+  BatchesCreation batches_creation;
   // For a ChangeBatchQuantity command refused because the batch's quantity was not the one
   // expected: the quantity it has. Nothing changed.
   std::optional<std::int64_t> current_qty;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -22,8 +23,10 @@ class ProductRepository {
   // next accept or discard; its events are collected on accept.
   virtual domain::Product* get(std::string_view sku) = 0;
   virtual domain::Product& add(domain::Product product) = 0;
-  // The SKU of the batch with `reference`, whatever product it belongs to.
-  virtual std::optional<std::string> sku_of_batch(std::string_view reference) = 0;
+  // The SKU of each of the batches with `references` that exist, whatever products they belong
+  // to, by reference.
+  virtual std::unordered_map<std::string, std::string> skus_of_batches(
+      const std::vector<std::string>& references) = 0;
   // Every line `orderid` has had, as the read model has it at `now` (which the same
   // transaction keeps in step with the products).
   virtual std::vector<OrderLineView> lines_of_order(std::string_view orderid,

@@ -51,7 +51,7 @@ def test_an_unknown_command_is_named_with_the_commands_there_are():
     result = run("frobnicate")
     assert result.returncode == 2
     assert result.stderr == ("allocation: unknown command 'allocation frobnicate' (the commands: "
-                             "serve, token, audit, migrate, check, client, completion); see allocation --help\n")
+                             "serve, token, audit, migrate, check, client, import, completion); see allocation --help\n")
     nested = run("token", "frob")
     assert nested.returncode == 2
     assert "unknown command 'allocation token frob' (the commands: create, list, revoke)" in nested.stderr

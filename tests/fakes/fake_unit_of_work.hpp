@@ -89,10 +89,14 @@ class FakeUnitOfWork final : public service_layer::UnitOfWork,
     return working_.products.insert_or_assign(sku, std::move(product)).first->second;
   }
   void expect(const std::vector<std::string>& /*skus*/) override {}
-  std::optional<std::string> sku_of_batch(std::string_view reference) override {
-    auto found = working_.batch_skus.find(reference);
-    if (found == working_.batch_skus.end()) return std::nullopt;
-    return found->second;
+  std::unordered_map<std::string, std::string> skus_of_batches(
+      const std::vector<std::string>& references) override {
+    std::unordered_map<std::string, std::string> skus;
+    for (const std::string& reference : references) {
+      auto found = working_.batch_skus.find(reference);
+      if (found != working_.batch_skus.end()) skus.emplace(reference, found->second);
+    }
+    return skus;
   }
 
   void add_allocation(const domain::events::Allocated& allocated) override {

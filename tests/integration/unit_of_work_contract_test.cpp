@@ -345,7 +345,8 @@ TEST_P(UnitOfWorkContract, IdentifiersWithQuotesAndSeparatorsAreStoredAsGiven) {
   EXPECT_EQ(product->find_batch(reference)->allocations(),
             (std::vector<OrderLine>{{order, sku, 3}}));
   reopened.uow().discard_group();
-  EXPECT_EQ(reopened.uow().products().sku_of_batch(reference), sku);
+  EXPECT_EQ(reopened.uow().products().skus_of_batches({reference, "unknown"}),
+            (std::unordered_map<std::string, std::string>{{reference, sku}}));
   EXPECT_EQ(reopened.read_model().allocations_for_order(order),
             (std::vector<AllocationView>{{sku, reference}}));
 }

@@ -12,6 +12,7 @@ from conftest import allocation, create_token, e2e_support
 
 ROUTES = [
     ("POST", "/add_batch", {"ref": "b-attack", "sku": "S", "qty": 10, "eta": None}),
+    ("POST", "/batches", {"batches": [{"ref": "b-attack", "sku": "S", "qty": 10}]}),
     ("POST", "/allocate", {"orderid": "o-attack", "sku": "S", "qty": 1}),
     ("POST", "/change_batch_quantity", {"ref": "b-attack", "qty": 1}),
     ("POST", "/change_batch_eta", {"ref": "b-attack", "eta": None}),
@@ -55,6 +56,14 @@ def test_liveness_is_open_to_a_load_balancer_without_a_token_and_answers_head(se
 
 def test_allocator_token_cannot_add_batch(secured):
     r = call(secured, "POST", "/add_batch", {"ref": "b1", "sku": "S", "qty": 5},
+             secured.headers("allocator"))
+    assert r.status_code == 403
+    assert "needs role admin" in r.json()["message"]
+    assert call(secured, "GET", "/products/S", headers=secured.headers("reader")).status_code == 404
+
+
+def test_allocator_token_cannot_import_batches(secured):
+    r = call(secured, "POST", "/batches", {"batches": [{"ref": "b1", "sku": "S", "qty": 5}]},
              secured.headers("allocator"))
     assert r.status_code == 403
     assert "needs role admin" in r.json()["message"]

@@ -128,6 +128,22 @@ def test_json_with_too_many_elements_is_refused(limited):
     server.assert_others_served()
 
 
+def test_an_import_request_of_too_many_batches_is_refused_whole(limited):
+    server = limited(batches_max=3, json_elements_max=4)
+    batches = [{"ref": f"b{i}", "sku": "S", "qty": 1} for i in range(4)]
+    r = requests.post(f"{server.url}/batches", headers=server.headers(), json={"batches": batches})
+    assert r.status_code == 400
+    assert r.json()["message"] == "field 'batches' must be an array of 1 to 3 values"
+    padded = [dict(batch, padding=list(range(50))) for batch in batches[:3]]
+    r = requests.post(f"{server.url}/batches", headers=server.headers(), json={"batches": padded})
+    assert r.status_code == 400
+    assert r.json()["message"] == "request body has more than 19 JSON values"
+    r = requests.post(f"{server.url}/batches", headers=server.headers(),
+                      json={"batches": batches[:3]})
+    assert (r.status_code, r.json()["created"]) == (200, 3)
+    server.assert_others_served()
+
+
 def test_overlong_identifier_is_refused(limited):
     server = limited(identifier_bytes_max=8)
     r = requests.post(f"{server.url}/add_batch", headers=server.headers(),

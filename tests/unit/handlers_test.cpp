@@ -59,6 +59,47 @@ TEST_F(HandlersTest, RejectsASecondBatchWithAnExistingReference) {
   EXPECT_EQ(uow.get("GARISH-RUG")->batches().size(), 1U);
 }
 
+commands::CreateBatches batches(std::vector<commands::CreateBatch> wanted,
+                                bool skip_refused = false, bool dry_run = false) {
+  return {std::move(wanted), skip_refused, dry_run};
+}
+
+TEST_F(HandlersTest, CreatesBatchesTogetherAndLeavesTheSameOnesAsTheyAre) {
+  auto created = handle(batches({{"b1", "LAMP", 10, std::nullopt}, {"b2", "RUG", 5, tomorrow}}));
+  EXPECT_EQ(created.batches_creation, (BatchesCreation{2, 0, {}}));
+  auto again = handle(batches({{"b1", "LAMP", 10, std::nullopt}, {"b3", "LAMP", 1, std::nullopt}}));
+  EXPECT_EQ(again.batches_creation, (BatchesCreation{1, 1, {}}));
+  EXPECT_EQ(uow.get("LAMP")->batches().size(), 2U);
+}
+
+TEST_F(HandlersTest, ABatchRefusedKeepsEveryOtherFromBeingCreated) {
+  handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
+  auto refused = handle(batches({{"b2", "RUG", 5, std::nullopt},
+                                 {"b1", "LAMP", 11, std::nullopt},
+                                 {"b2", "RUG", 5, std::nullopt}}));
+  EXPECT_EQ(refused.batches_creation,
+            (BatchesCreation{0,
+                             0,
+                             {{1, "batch b1 exists with other values: sku LAMP, qty 10, eta none"},
+                              {2, "batch b2 appears more than once in the request"}}}));
+  EXPECT_EQ(uow.get("RUG"), nullptr);
+}
+
+TEST_F(HandlersTest, SkippingRefusedBatchesCreatesTheOthers) {
+  handle(commands::CreateBatch{"b1", "LAMP", 10, std::nullopt});
+  auto skipped =
+      handle(batches({{"b1", "RUG", 10, std::nullopt}, {"b2", "RUG", 5, std::nullopt}}, true));
+  EXPECT_EQ(skipped.batches_creation.created, 1);
+  EXPECT_EQ(skipped.batches_creation.refused.size(), 1U);
+  EXPECT_EQ(uow.get("RUG")->batches().size(), 1U);
+}
+
+TEST_F(HandlersTest, ADryRunOfBatchesSaysWhatWouldBeCreatedAndCreatesNothing) {
+  auto dry_run = handle(batches({{"b1", "LAMP", 10, std::nullopt}}, false, true));
+  EXPECT_EQ(dry_run.batches_creation, (BatchesCreation{1, 0, {}}));
+  EXPECT_EQ(uow.get("LAMP"), nullptr);
+}
+
 TEST_F(HandlersTest, AllocateReturnsTheChosenBatch) {
   handle(commands::CreateBatch{"b1", "COMPLICATED-LAMP", 100, std::nullopt});
   EXPECT_EQ(handle(commands::Allocate{"o1", "COMPLICATED-LAMP", 10}).allocated_batchref, "b1");

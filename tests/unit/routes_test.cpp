@@ -81,6 +81,7 @@ TEST_F(RoutesTest, EachRouteHasItsMethodAndTheLeastRoleThatMayUseIt) {
   EXPECT_EQ(routes,
             (std::vector<std::tuple<std::string_view, std::string_view, std::optional<Role>>>{
                 {"POST", "/add_batch", Role::admin},
+                {"POST", "/batches", Role::admin},
                 {"POST", "/allocate", Role::allocator},
                 {"POST", "/change_batch_quantity", Role::admin},
                 {"POST", "/change_batch_eta", Role::admin},

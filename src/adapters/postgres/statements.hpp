@@ -97,7 +97,8 @@ inline constexpr char select_batches_of_product[] =
     "SELECT reference, purchased_quantity, eta FROM batches WHERE sku = $1";
 inline constexpr char select_allocations_of_product[] =
     "SELECT orderid, qty, batchref FROM allocations WHERE sku = $1 ORDER BY id";
-inline constexpr char select_sku_of_batch[] = "SELECT sku FROM batches WHERE reference = $1";
+inline constexpr char select_skus_of_batches[] =
+    "SELECT reference, sku FROM batches WHERE reference = ANY($1::text[])";
 inline constexpr char update_product_versions[] =
     "UPDATE products AS p SET version_number = v.version FROM unnest($1::text[], $2::bigint[], "
     "$3::bigint[]) AS v (sku, version, expected) WHERE p.sku = v.sku AND p.version_number = "

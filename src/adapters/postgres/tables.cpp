@@ -125,11 +125,16 @@ Product PostgresTables::load_product(const std::string& sku, std::int64_t versio
   });
 }
 
-std::optional<std::string> PostgresTables::sku_of_batch(std::string_view reference) {
-  return guarded([&]() -> std::optional<std::string> {
-    auto results = send_with_deferred({{sql::select_sku_of_batch, {std::string{reference}}}});
-    if (results[0].rows() == 0) return std::nullopt;
-    return results[0].text(0, 0);
+std::unordered_map<std::string, std::string> PostgresTables::skus_of_batches(
+    const std::vector<std::string>& references) {
+  std::unordered_map<std::string, std::string> skus;
+  if (references.empty()) return skus;
+  return guarded([&] {
+    auto results = send_with_deferred({{sql::select_skus_of_batches, {text_array(references)}}});
+    for (int row = 0; row < results[0].rows(); ++row) {
+      skus.emplace(results[0].text(row, 0), results[0].text(row, 1));
+    }
+    return skus;
   });
 }
 

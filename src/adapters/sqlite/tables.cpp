@@ -108,12 +108,17 @@ Product SqliteTables::load_product(const std::string& sku, std::int64_t version)
   });
 }
 
-std::optional<std::string> SqliteTables::sku_of_batch(std::string_view reference) {
-  return guarded([&]() -> std::optional<std::string> {
-    StatementUse select{db_.statement(sql::select_sku_of_batch)};
-    select->bind(1, reference);
-    if (!select->step()) return std::nullopt;
-    return select->text(0);
+std::unordered_map<std::string, std::string> SqliteTables::skus_of_batches(
+    const std::vector<std::string>& references) {
+  // One query each costs no round trip here.
+  return guarded([&] {
+    std::unordered_map<std::string, std::string> skus;
+    for (const std::string& reference : references) {
+      StatementUse select{db_.statement(sql::select_sku_of_batch)};
+      select->bind(1, reference);
+      if (select->step()) skus.emplace(reference, select->text(0));
+    }
+    return skus;
   });
 }
 

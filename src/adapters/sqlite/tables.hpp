@@ -32,7 +32,8 @@ class SqliteTables final : public Tables {
   std::unordered_map<std::string, std::int64_t> product_versions(
       const std::vector<std::string>& skus) override;
   domain::Product load_product(const std::string& sku, std::int64_t version) override;
-  std::optional<std::string> sku_of_batch(std::string_view reference) override;
+  std::unordered_map<std::string, std::string> skus_of_batches(
+      const std::vector<std::string>& references) override;
   std::vector<service_layer::OrderLineView> lines_of_order(std::string_view orderid,
                                                            domain::Instant now) override;
   std::vector<std::string> skus_with_expired_holds(domain::Instant now,

@@ -7,6 +7,7 @@
 #include "entrypoints/cli/audit.hpp"
 #include "entrypoints/cli/check.hpp"
 #include "entrypoints/cli/client/client.hpp"
+#include "entrypoints/cli/client/import.hpp"
 #include "entrypoints/cli/completion.hpp"
 #include "entrypoints/cli/migrate.hpp"
 #include "entrypoints/cli/options.hpp"
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   subcommands.push_back(add_migrate_command(app));
   subcommands.push_back(add_check_command(app));
   subcommands.push_back(add_client_command(app));
+  subcommands.push_back(add_import_command(app));
   subcommands.push_back(add_completion_command(app));
 
   try {

@@ -275,7 +275,10 @@ void add_limits(CLI::App& serve, entrypoints::http::ServerSettings& server) {
   add_limit("--json-depth-max", server.input.json_depth_max, std::size_t{2}, std::size_t{1000},
             "Deepest nesting of a JSON body (400 beyond)");
   add_limit("--json-elements-max", server.input.json_elements_max, std::size_t{4},
-            std::size_t{1'000'000}, "Most values in a JSON body (400 beyond)");
+            std::size_t{1'000'000},
+            "Most values in a JSON body (400 beyond); for POST /batches, 5 a batch");
+  add_limit("--batches-max", server.input.batches_max, std::size_t{1}, std::size_t{10'000},
+            "Most batches in one POST /batches request (400 beyond)");
   add_limit("--identifier-bytes-max", server.input.identifier_bytes_max, std::size_t{1},
             std::size_t{65536}, "Longest reference, SKU or order id (400 beyond)");
   add_limit("--connections-max", server.connections_max, std::size_t{1}, std::size_t{1'000'000},

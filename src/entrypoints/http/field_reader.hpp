@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -101,6 +102,36 @@ class FieldReader {
       return std::nullopt;
     }
     return value.get_int64();
+  }
+
+  // Present, an array of 1 to `maximum` values.
+  const json::array* array(std::string_view name, std::size_t maximum) {
+    const json::value* value = field(name);
+    if (value == nullptr) return nullptr;
+    if (!value->is_array() || value->get_array().empty() || value->get_array().size() > maximum) {
+      fail(name, "must be an array of 1 to " + std::to_string(maximum) + " values");
+      return nullptr;
+    }
+    return &value->get_array();
+  }
+
+  // Absent is none; present, one of `choices`.
+  std::optional<std::string_view> optional_choice(std::string_view name,
+                                                  std::initializer_list<std::string_view> choices) {
+    auto found = find(name);
+    if (problem_ || found == object_.end()) return std::nullopt;
+    const json::value& value = found->value();
+    if (value.is_string()) {
+      for (std::string_view choice : choices) {
+        if (value.get_string() == choice) return choice;
+      }
+    }
+    std::string listed;
+    for (std::string_view choice : choices) {
+      listed += std::string{listed.empty() ? "" : " or "} + "'" + std::string{choice} + "'";
+    }
+    fail(name, "must be " + listed);
+    return std::nullopt;
   }
 
   // Absent is false.

@@ -91,6 +91,41 @@ Decoded<commands::CreateBatch> decode_create_batch(std::string_view body,
   });
 }
 
+Decoded<BatchesRequest> decode_create_batches(std::string_view body, const InputLimits& limits) {
+  InputLimits request_limits = limits;
+  // The request's own fields, and each batch with its four.
+  request_limits.json_elements_max = 4 + 5 * limits.batches_max;
+  return decode<BatchesRequest>(body, request_limits, [&](FieldReader& fields) {
+    BatchesRequest request;
+    const json::array* batches = fields.array("batches", limits.batches_max);
+    request.command.skip_refused =
+        fields.optional_choice("on_error", {"refuse", "skip"}).value_or("refuse") == "skip";
+    request.command.dry_run = fields.optional_flag("dry_run");
+    if (batches == nullptr) return request;
+    for (std::size_t place = 0; place < batches->size(); ++place) {
+      const json::value& element = (*batches)[place];
+      if (!element.is_object()) {
+        request.invalid.push_back({place, "batch must be an object"});
+        continue;
+      }
+      FieldReader batch_fields{element.get_object(), limits};
+      commands::CreateBatch batch;
+      batch.ref = batch_fields.identifier("ref");
+      batch.sku = batch_fields.identifier("sku");
+      batch.qty = batch_fields.quantity("qty", 1);
+      batch.eta = batch_fields.optional_date("eta");
+      batch_fields.refuse_unknown_fields();
+      if (batch_fields.problem()) {
+        request.invalid.push_back({place, *batch_fields.problem()});
+        continue;
+      }
+      request.command.batches.push_back(std::move(batch));
+      request.places.push_back(place);
+    }
+    return request;
+  });
+}
+
 Decoded<commands::Allocate> decode_allocate(std::string_view body, const InputLimits& limits) {
   return decode<commands::Allocate>(body, limits, [](FieldReader& fields) {
     commands::Allocate command;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/commands.hpp"
+#include "service_layer/handlers.hpp"
 
 namespace allocation::entrypoints::http {
 
@@ -22,6 +23,8 @@ struct InputLimits {
   std::int64_t quantity_max = 2147483647;  // fits 32 bits
   std::size_t request_id_bytes_max = 128;
   std::size_t page_size_max = 1000;
+  // Batches in one `POST /batches` request.
+  std::size_t batches_max = 1000;
 };
 
 // What a client got wrong, in words meant for that client.
@@ -46,6 +49,20 @@ using Decoded = std::variant<Command, InvalidInput>;
 // `{"ref","sku","qty","eta"}`; `eta` an ISO date, null or absent.
 Decoded<domain::commands::CreateBatch> decode_create_batch(std::string_view body,
                                                            const InputLimits& limits = {});
+// `POST /batches`: the batches that are batches, and those that are not, by their place in
+// the request.
+struct BatchesRequest {
+  domain::commands::CreateBatches command;
+  // The place in the request of each of the command's batches.
+  std::vector<std::size_t> places;
+  std::vector<service_layer::RefusedBatch> invalid;
+};
+
+// `{"batches": [{"ref","sku","qty","eta"?}], "on_error"?: "refuse"|"skip", "dry_run"?}`, 1 to
+// batches_max batches. A batch that is not one is `invalid` (the rest of the request is read);
+// anything else wrong refuses the whole request.
+Decoded<BatchesRequest> decode_create_batches(std::string_view body,
+                                              const InputLimits& limits = {});
 // `{"orderid","sku","qty"}`.
 Decoded<domain::commands::Allocate> decode_allocate(std::string_view body,
                                                     const InputLimits& limits = {});

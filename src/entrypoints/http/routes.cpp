@@ -1,5 +1,6 @@
 #include "entrypoints/http/routes.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "common/overloaded.hpp"
@@ -78,6 +79,55 @@ Handler command_route(const ApiPorts& ports,
       return respond(invalid_input_response(*invalid));
     }
     submit(ports, request, std::get<Command>(std::move(decoded)), std::move(respond), answer);
+  };
+}
+
+// What became of the batches of a `POST /batches` request: with batches refused and none to
+// be created without them, a 422 that says nothing was changed.
+Response batches_created(const service_layer::BatchesCreation& creation,
+                         std::vector<service_layer::RefusedBatch> refused, bool skip_refused,
+                         bool dry_run, std::size_t requested) {
+  std::sort(refused.begin(), refused.end(),
+            [](const auto& left, const auto& right) { return left.index < right.index; });
+  json::array listed;
+  for (const auto& batch : refused) {
+    listed.push_back(json::object{{"index", batch.index}, {"message", batch.message}});
+  }
+  bool refusing = !refused.empty() && !skip_refused;
+  json::object body{{"created", refusing ? 0 : creation.created},
+                    {"unchanged", creation.unchanged},
+                    {"refused", std::move(listed)},
+                    {"dry_run", dry_run}};
+  if (!refusing) return json_response(Status::ok, json::serialize(body));
+  body.emplace("message", std::to_string(refused.size()) + " of " + std::to_string(requested) +
+                              " batches refused; nothing was changed");
+  return json_response(Status::unprocessable_entity, json::serialize(body));
+}
+
+// Batches that are not batches are refused with those that cannot be created; when nothing is
+// to be created without them, the others are still looked at (and not stored), so that one
+// answer names every batch refused.
+Handler create_batches_route(const ApiPorts& ports) {
+  return [ports](const RouteRequest& request, Respond respond) {
+    auto decoded = decode_create_batches(request.body, ports.input);
+    if (const auto* invalid = std::get_if<InvalidInput>(&decoded)) {
+      return respond(invalid_input_response(*invalid));
+    }
+    auto batches = std::get<BatchesRequest>(std::move(decoded));
+    bool dry_run = batches.command.dry_run;
+    bool skip_refused = batches.command.skip_refused;
+    if (!batches.invalid.empty() && !skip_refused) batches.command.dry_run = true;
+    auto answer = [places = std::move(batches.places), invalid = std::move(batches.invalid),
+                   skip_refused, dry_run](const service_layer::CommandResult& result) {
+      const auto& creation = result.batches_creation;
+      std::vector<service_layer::RefusedBatch> refused = invalid;
+      for (const auto& batch : creation.refused) {
+        refused.push_back({places.at(batch.index), batch.message});
+      }
+      return batches_created(creation, std::move(refused), skip_refused, dry_run,
+                             places.size() + invalid.size());
+    };
+    submit(ports, request, std::move(batches.command), std::move(respond), std::move(answer));
   };
 }
 
@@ -209,6 +259,7 @@ RouteTable api_routes(const ApiPorts& ports) {
   return RouteTable{{
       {"POST", "/add_batch", Role::admin,
        command_route(ports, decode_create_batch, ok_with(Status::created))},
+      {"POST", "/batches", Role::admin, create_batches_route(ports)},
       {"POST", "/allocate", Role::allocator,
        command_route(ports, decode_allocate, ok_with(Status::accepted))},
       {"POST", "/change_batch_quantity", Role::admin, change_batch_quantity_route(ports)},
