@@ -40,14 +40,14 @@ const std::vector<DriftQuery>& portable_queries() {
        "SELECT b.reference, b.sku, b.purchased_quantity, COALESCE(a.qty, 0), "
        "COALESCE(h.live, 0) FROM batches b " TAKEN_BY_BATCH
        "WHERE COALESCE(a.qty, 0) + COALESCE(h.live, 0) > b.purchased_quantity ORDER BY 1",
-       5, describe_overcommitted_batch},
+       true, 5, describe_overcommitted_batch},
       {"misplaced_line",
        "SELECT 'allocated', l.orderid, l.sku, l.qty, l.batchref, b.sku FROM allocations l "
        "LEFT JOIN batches b ON b.reference = l.batchref WHERE b.sku IS NULL OR b.sku <> "
        "l.sku UNION ALL SELECT 'held', l.orderid, l.sku, l.qty, l.batchref, b.sku FROM holds "
        "l LEFT JOIN batches b ON b.reference = l.batchref WHERE b.sku IS NULL OR b.sku <> "
        "l.sku ORDER BY 2, 3",
-       6, describe_misplaced_line},
+       false, 6, describe_misplaced_line},
       {"read_model",
        "SELECT 'allocations_view', 'lacks the allocation of line ' || l.orderid || ' ' || "
        "l.sku || ' x' || l.qty || ' to batch ' || l.batchref FROM (SELECT orderid, sku, qty, "
@@ -59,7 +59,7 @@ const std::vector<DriftQuery>& portable_queries() {
        "ALL SELECT 'allocations_view', 'shows line ' || l.orderid || ' ' || l.sku || ' x' || "
        "l.qty || ' in batch ' || l.batchref || ' ' || count(*) || ' times' FROM "
        "allocations_view l GROUP BY l.orderid, l.sku, l.qty, l.batchref HAVING count(*) > 1",
-       2, describe_read_model},
+       false, 2, describe_read_model},
       {"read_model",
        "SELECT 'batches_view', 'says batch ' || b.reference || ' has ' || COALESCE('sku ' || "
        "v.sku || ', eta ' || COALESCE(CAST(v.eta AS TEXT), 'none') || ', quantity ' || "
@@ -74,7 +74,7 @@ const std::vector<DriftQuery>& portable_queries() {
        "'batches_view', 'has batch ' || v.reference || ', which the batches do not have' "
        "FROM batches_view v WHERE NOT EXISTS (SELECT 1 FROM batches b WHERE b.reference = "
        "v.reference)",
-       2, describe_read_model},
+       true, 2, describe_read_model},
       {"read_model",
        "SELECT 'order_line_states', 'lacks the hold of line ' || l.orderid || ' ' || l.sku "
        "|| ' x' || l.qty || ' in batch ' || l.batchref FROM (SELECT orderid, sku, qty, "
@@ -84,7 +84,7 @@ const std::vector<DriftQuery>& portable_queries() {
        "l.qty || ' in batch ' || l.batchref || ', which the holds do not have' FROM (SELECT "
        "orderid, sku, qty, batchref, expires_at FROM order_line_states WHERE state = 'held' "
        "EXCEPT SELECT orderid, sku, qty, batchref, expires_at FROM holds) l",
-       2, describe_read_model},
+       false, 2, describe_read_model},
   };
   return queries;
 }

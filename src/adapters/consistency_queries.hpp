@@ -18,6 +18,8 @@ using TextRow = std::vector<std::optional<std::string>>;
 struct DriftQuery {
   const char* kind;
   const char* sql;
+  // Whether the query takes the time of the check, as its one parameter ($1).
+  bool at_time;
   int columns;
   std::string (*describe)(const TextRow& row);
 };

@@ -3,6 +3,7 @@
 import http.server
 import json
 import os
+import sqlite3
 import subprocess
 import threading
 
@@ -156,6 +157,27 @@ def test_health_ready_and_metrics(server):
     assert ok(server, "health") == "ok\n"
     assert ok(server, "ready") == "ready\n"
     assert "allocation_build_info" in ok(server, "metrics")
+
+
+def test_openapi_prints_the_document(server):
+    document = as_json(server, "openapi")
+    assert document["openapi"] == "3.1.0"
+    assert "/batches" in document["paths"]
+
+
+def test_check_prints_what_the_servers_check_finds_and_exits_1_on_drift(server_factory):
+    server = server_factory().start()
+    ok(server, "add-batch", "rugs", "RUG", "5")
+    assert ok(server, "check") == (
+        "No drift found: batches, lines, read models and the outbox agree.\n")
+    with sqlite3.connect(server.database_path) as db:
+        db.execute("UPDATE batches_view SET available_quantity = 99 WHERE reference = 'rugs'")
+    drifted = client(server, "check")
+    assert drifted.returncode == 1
+    assert drifted.stdout.startswith("read_model: batches_view says batch rugs has sku RUG")
+    as_text = client(server, "--json", "check")
+    assert as_text.returncode == 1
+    assert json.loads(as_text.stdout)["consistent"] is False
 
 
 def test_a_server_that_does_not_answer_is_exit_code_3():

@@ -49,6 +49,7 @@ class RoutesTest : public ::testing::Test {
             [] { return std::string{"allocation_up 1\n"}; },
             [this] { return broker_problems; },
             [](domain::Instant) { return std::vector<service_layer::Drift>{}; },
+            [](std::function<void()> check) { check(); },
             {}};
   }
 
@@ -98,6 +99,8 @@ TEST_F(RoutesTest, EachRouteHasItsMethodAndTheLeastRoleThatMayUseIt) {
                 {"GET", "/readyz", std::nullopt},
                 {"GET", "/metrics", Role::reader},
                 {"GET", "/openapi.json", std::nullopt},
+                {"GET", "/docs", std::nullopt},
+                {"GET", "/docs/redoc.standalone.js", std::nullopt},
             }));
 }
 

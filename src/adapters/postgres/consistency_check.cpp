@@ -13,9 +13,8 @@ std::vector<service_layer::Drift> PostgresConsistencyCheck::drifts(domain::Insta
     // One snapshot for every query, so that writes meanwhile cannot look like drift.
     db_.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     auto found = drifts_found(consistency_queries(), [&](const DriftQuery& query) {
-      bool timed = std::string_view{query.sql}.find("$1") != std::string_view::npos;
-      auto result =
-          timed ? db_.run(query.sql, {std::to_string(stored_instant(now))}) : db_.run(query.sql);
+      auto result = query.at_time ? db_.run(query.sql, {std::to_string(stored_instant(now))})
+                                  : db_.run(query.sql);
       std::vector<TextRow> rows;
       for (int i = 0; i < result.rows(); ++i) {
         TextRow& row = rows.emplace_back();

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "common/overloaded.hpp"
+#include "entrypoints/http/docs_page.hpp"
 #include "entrypoints/http/idempotency.hpp"
 #include "entrypoints/http/openapi_document.hpp"
 #include "entrypoints/http/order_representation.hpp"
@@ -216,6 +217,25 @@ void openapi(const RouteRequest& /*request*/, const Respond& respond) {
   respond(json_response(Status::ok, std::string{openapi_document()}));
 }
 
+// Redoc styles its page inline and runs its search in a worker made from a blob; nothing else
+// is loaded, and nothing from elsewhere.
+constexpr const char* docs_policy =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src blob:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+void docs(const RouteRequest& /*request*/, const Respond& respond) {
+  respond(
+      Response{Status::ok, "text/html; charset=utf-8", std::string{docs_page()}, {}}.with_header(
+          "Content-Security-Policy", docs_policy));
+}
+
+void docs_renderer_script(const RouteRequest& /*request*/, const Respond& respond) {
+  respond(Response{Status::ok, "text/javascript; charset=utf-8", std::string{docs_renderer()}, {}}
+              .with_header("Cache-Control", "public, max-age=86400")
+              .with_header("ETag", "\"" + std::string{docs_renderer_digest()} + "\""));
+}
+
 void health(const RouteRequest& /*request*/, const Respond& respond) {
   respond(json_response(Status::ok, R"({"status":"ok"})"));
 }
@@ -281,6 +301,8 @@ RouteTable api_routes(const ApiPorts& ports) {
       {"GET", "/readyz", std::nullopt, readiness_route(ports)},
       {"GET", "/metrics", Role::reader, metrics_route(ports)},
       {"GET", "/openapi.json", std::nullopt, openapi},
+      {"GET", "/docs", std::nullopt, docs},
+      {"GET", "/docs/redoc.standalone.js", std::nullopt, docs_renderer_script},
   }};
 }
 

@@ -24,8 +24,10 @@ struct ApiPorts {
   std::function<std::string()> metrics_text;
   // What of the configured brokers is unreachable, for `GET /readyz`.
   std::function<std::vector<std::string>()> broker_problems;
-  // `GET /admin/check`: the drifts found at a time; run where queries run.
+  // `GET /admin/check`: the drifts found at a time.
   std::function<std::vector<service_layer::Drift>(domain::Instant)> check_consistency;
+  // Runs a check where it may take long: neither on the event loop nor where queries run.
+  std::function<void(std::function<void()>)> run_check;
   InputLimits input;
 };
 

@@ -53,12 +53,16 @@ struct HttpServer::Impl {
   Impl(ServicePorts service, ServerSettings settings)
       : settings{std::move(settings)},
         figures{std::move(service.figures)},
-        handler{api_routes({service.commands, service.clock, query_on_reader(service.read_model),
-                            [this] { return metrics_text(); }, service.broker_problems,
-                            service.check_consistency, this->settings.input}),
+        handler{api_routes(
+                    {service.commands, service.clock, query_on_reader(service.read_model),
+                     [this] { return metrics_text(); }, service.broker_problems,
+                     service.check_consistency,
+                     [this](std::function<void()> check) { asio::post(checker, std::move(check)); },
+                     this->settings.input}),
                 Access{this->settings.authenticator, this->settings.token_requests_per_second_max},
                 this->settings.input, this->settings.access_log_level} {
     asio::post(reader, [] { name_this_thread("reader"); });
+    asio::post(checker, [] { name_this_thread("checker"); });
   }
 
   struct Connection {
@@ -70,6 +74,8 @@ struct HttpServer::Impl {
   std::function<ServiceFigures()> figures;
   asio::io_context io{1};
   asio::thread_pool reader{1};
+  // Consistency checks, one at a time: a long one holds up no query.
+  asio::thread_pool checker{1};
   RequestHandler handler;
   tcp::acceptor acceptor{io};
   std::list<Connection> connections;
@@ -298,7 +304,10 @@ HttpServer::HttpServer(ServicePorts service, ServerSettings settings)
   impl_->bind();
 }
 
-HttpServer::~HttpServer() { impl_->reader.join(); }
+HttpServer::~HttpServer() {
+  impl_->reader.join();
+  impl_->checker.join();
+}
 
 std::string HttpServer::local_address() const {
   auto endpoint = impl_->acceptor.local_endpoint();

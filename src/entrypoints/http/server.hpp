@@ -64,7 +64,8 @@ struct ServicePorts {
   std::function<ServiceFigures()> figures;
   // What of the configured brokers is unreachable, a sentence each; thread-safe.
   std::function<std::vector<std::string>()> broker_problems;
-  // The consistency check at a time, for `GET /admin/check`; may wait on storage.
+  // The consistency check at a time, for `GET /admin/check`; may wait on storage long. The
+  // server runs one at a time, on a thread of their own.
   std::function<std::vector<service_layer::Drift>(domain::Instant)> check_consistency;
 };
 

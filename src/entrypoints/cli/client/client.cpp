@@ -32,6 +32,9 @@ int run(const ServerOptions& options, const std::string& idempotency_key, Exchan
   bool unavailable = reply.status == 503 && !exchange.unavailable_is_an_answer;
   int code = success ? done : unavailable ? unreachable : refused;
   bool is_json = reply.content_type.starts_with("application/json");
+  if (success && is_json && exchange.says_no && exchange.says_no(json::parse(reply.body))) {
+    code = refused;
+  }
   if (options.json) {
     std::cout << (is_json ? reply.body : json::serialize(json::object{{"message", reply.body}}))
               << "\n";

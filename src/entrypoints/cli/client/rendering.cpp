@@ -69,6 +69,17 @@ void show_products(std::ostream& out, const json::value& answer) {
   if (!next.is_null()) out << "more: allocation client products --after " << cell(next) << "\n";
 }
 
+void show_consistency(std::ostream& out, const json::value& answer) {
+  for (const json::value& drift : answer.at("drifts").as_array()) {
+    out << cell(drift.at("kind")) << ": " << cell(drift.at("detail")) << "\n";
+  }
+  if (!found_drifts(answer)) {
+    out << "No drift found: batches, lines, read models and the outbox agree.\n";
+  }
+}
+
+bool found_drifts(const json::value& answer) { return !answer.at("consistent").as_bool(); }
+
 void show_status(std::ostream& out, const json::value& answer) {
   out << cell(answer.at("status")) << "\n";
   if (const auto* problems = answer.as_object().if_contains("problems")) {

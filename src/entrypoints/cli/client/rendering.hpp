@@ -15,6 +15,10 @@ void show_order(std::ostream& out, const boost::json::value& answer);
 void show_product(std::ostream& out, const boost::json::value& answer);
 // `{"products":[...],"next"}`
 void show_products(std::ostream& out, const boost::json::value& answer);
+// `{"consistent","drifts":[{"kind","detail"}]}`, as `allocation check` prints it.
+void show_consistency(std::ostream& out, const boost::json::value& answer);
+// Whether a consistency report found drifts: the check's refusal (exit 1).
+bool found_drifts(const boost::json::value& answer);
 // `{"status","problems"?}`
 void show_status(std::ostream& out, const boost::json::value& answer);
 

@@ -234,6 +234,15 @@ void add_service_verbs(VerbTable& table) {
             [](const Arguments&) {
               return Exchange{get("/metrics"), {}};
             });
+  table.add("check",
+            "The consistency check of the server's database; exit 1 on drift (GET /admin/check)",
+            [](const Arguments&) {
+              return Exchange{get("/admin/check"), show_consistency, false, found_drifts};
+            });
+  table.add("openapi", "The OpenAPI 3.1 document of the API (GET /openapi.json)",
+            [](const Arguments&) {
+              return Exchange{get("/openapi.json"), {}};
+            });
 }
 
 }  // namespace

@@ -22,6 +22,8 @@ struct Exchange {
   Show show;  // none: the answer's text as it came
   // The route answers 503 as an outcome (readiness), not as a refusal to retry.
   bool unavailable_is_an_answer = false;
+  // Whether a successful JSON answer still says no (a check that found drifts): exit 1.
+  bool (*says_no)(const boost::json::value&) = nullptr;
 };
 
 // A verb of `allocation client`: its command, and the exchange its arguments make.
