@@ -65,7 +65,7 @@ def test_a_file_with_one_bad_row_changes_nothing(server, tmp_path):
     path = write_csv(tmp_path, "ref,sku,qty,eta\n" + "\n".join(rows) + "\n")
     result = run_import(server, path)
     assert result.returncode == 1
-    assert f"{path}:4: field 'qty' must be a positive integer" in result.stderr
+    assert f"{path}, line 4: field 'qty' must be a positive integer" in result.stderr
     assert result.stderr.endswith("1 of 4 rows refused; nothing was imported\n")
     assert product(server, sku) is None
 
@@ -88,8 +88,8 @@ def test_rows_that_cannot_be_read_are_reported_by_line_before_anything_is_sent(s
     result = run_import(server, path)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        f"{path}:3: 2 fields where 4 are expected",
-        f"{path}:4: batch {ref} is also on line 2",
+        f"{path}, line 3: 2 fields where 4 are expected",
+        f"{path}, line 4: batch {ref} is also on line 2",
         f"allocation: {path} has 2 rows that cannot be read; nothing was imported"]
     assert product(server, sku) is None
 
@@ -104,9 +104,9 @@ def test_on_error_skip_imports_the_other_rows_and_reports_each_refused_one(serve
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{path}: 5 rows, 2 created, 0 already there, 3 refused and skipped\n"
     assert result.stderr.splitlines() == [
-        f"{path}:3: batch {taken} exists with other values: sku {sku}, qty 3, eta none",
-        f"{path}:4: field 'eta' must be an ISO date (YYYY-MM-DD) or null",
-        f"{path}:6: 2 fields where 4 are expected"]
+        f"{path}, line 3: batch {taken} exists with other values: sku {sku}, qty 3, eta none",
+        f"{path}, line 4: field 'eta' must be an ISO date (YYYY-MM-DD) or null",
+        f"{path}, line 6: 2 fields where 4 are expected"]
     assert {b["ref"] for b in product(server, sku)["batches"]} == {taken, good[0], good[2]}
 
 

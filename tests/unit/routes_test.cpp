@@ -212,6 +212,22 @@ TEST_F(RoutesTest, CommandsAreAnsweredOnceDurableAndQueriesFromTheReadModel) {
       R"({"sku":"LAMP","batches":[{"ref":"b1","eta":null,"purchased":10,"allocated":3,"held":0,"available":7}]})");
 }
 
+TEST_F(RoutesTest, TheStockListIsPagedBySkuWithEachSkusTotals) {
+  request("POST", "/batches",
+          R"({"batches":[{"ref":"b1","sku":"LAMP","qty":10},{"ref":"b2","sku":"LAMP","qty":5},)"
+          R"({"ref":"b3","sku":"RUG","qty":4},{"ref":"b4","sku":"TABLE","qty":1}]})");
+  request("POST", "/allocate", R"({"orderid":"o1","sku":"LAMP","qty":3})");
+  Response first = request("GET", "/products?limit=2");
+  EXPECT_EQ(first.status, Status::ok);
+  EXPECT_EQ(first.body,
+            R"({"products":[{"sku":"LAMP","purchased":15,"allocated":3,"held":0,"available":12},)"
+            R"({"sku":"RUG","purchased":4,"allocated":0,"held":0,"available":4}],"next":"RUG"})");
+  EXPECT_EQ(
+      request("GET", "/products?after=RUG&limit=2").body,
+      R"({"products":[{"sku":"TABLE","purchased":1,"allocated":0,"held":0,"available":1}],"next":null})");
+  EXPECT_EQ(request("GET", "/products?limit=0").status, Status::bad_request);
+}
+
 TEST_F(RoutesTest, AShipmentThatArrivesMovesToTheFrontOfItsProduct) {
   request("POST", "/add_batch", R"({"ref":"late","sku":"LAMP","qty":10,"eta":"2027-03-01"})");
   request("POST", "/add_batch", R"({"ref":"early","sku":"LAMP","qty":10,"eta":"2027-02-01"})");

@@ -184,7 +184,7 @@ ProgressStyle progress_style(const std::string& chosen) {
 
 void report_problems(const std::string& file, const std::vector<RowProblem>& problems) {
   for (const RowProblem& problem : problems) {
-    std::cerr << file << ":" << problem.line << ": " << problem.message << "\n";
+    std::cerr << file << ", line " << problem.line << ": " << problem.message << "\n";
   }
 }
 
