@@ -151,6 +151,20 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise(server, tmp_path):
     assert (quiet.returncode, quiet.stderr) == (0, "")
 
 
+def test_a_request_the_server_refuses_whole_stops_the_import_with_its_message(server_factory,
+                                                                             tmp_path):
+    server = server_factory(extra_env={"ALLOCATION_BATCHES_MAX": "2"}).start()
+    sku = random_sku()
+    path = write_csv(tmp_path, "".join(f"{random_batchref()},{sku},1,\n" for _ in range(3)))
+    result = run_import(server, path, "--progress", "none")
+    assert result.returncode == 1
+    assert result.stderr.startswith("allocation: request body has more than 14 JSON values")
+    assert result.stderr.endswith("(HTTP 400); nothing was imported\n")
+    assert product(server, sku) is None
+    assert run_import(server, path, "--batch-size", "2").returncode == 0
+    assert purchased(server, sku) == 3
+
+
 def test_a_file_that_is_not_there_is_a_usage_error(server, tmp_path):
     result = run_import(server, str(tmp_path / "missing.csv"))
     assert result.returncode == 2

@@ -106,7 +106,9 @@ void count_answer(const HttpReply& reply, const std::vector<BatchRow>& rows, Chu
   json::error_code error;
   json::value body = json::parse(reply.body, error);
   const json::object* answer = error ? nullptr : body.if_object();
-  const json::array* refused = answer ? answer->at("refused").if_array() : nullptr;
+  // An answer that is not about the batches (a refused request, a busy server) has no list.
+  const json::value* listed = answer ? answer->if_contains("refused") : nullptr;
+  const json::array* refused = listed ? listed->if_array() : nullptr;
   if (refused == nullptr || (reply.status != 200 && reply.status != 422)) {
     tally.failure = message_of(reply) + " (HTTP " + std::to_string(reply.status) + ")";
     tally.failure_code = reply.status == 503 ? ExitCode::unreachable : ExitCode::refused;
