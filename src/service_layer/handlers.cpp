@@ -11,11 +11,16 @@ namespace {
 
 using namespace domain;
 
+// Into its product, which is new when the SKU is.
+void add_to_product(const commands::CreateBatch& batch, UnitOfWork& uow) {
+  Product* product = uow.products().get(batch.sku);
+  if (product == nullptr) product = &uow.products().add(Product{batch.sku});
+  product->add_batch(batch.ref, batch.qty, batch.eta);
+}
+
 CommandResult create_batch(const commands::CreateBatch& command, UnitOfWork& uow) {
   if (!uow.products().skus_of_batches({command.ref}).empty()) throw DuplicateBatch{command.ref};
-  Product* product = uow.products().get(command.sku);
-  if (product == nullptr) product = &uow.products().add(Product{command.sku});
-  product->add_batch(command.ref, command.qty, command.eta);
+  add_to_product(command, uow);
   uow.accept();
   return {};
 }
@@ -77,11 +82,7 @@ CommandResult create_batches(const commands::CreateBatches& command, UnitOfWork&
   bool creating = creation.refused.empty() || command.skip_refused;
   if (creating) creation.created = static_cast<std::int64_t>(fresh.size());
   if (creating && !command.dry_run) {
-    for (const commands::CreateBatch* wanted : fresh) {
-      Product* product = uow.products().get(wanted->sku);
-      if (product == nullptr) product = &uow.products().add(Product{wanted->sku});
-      product->add_batch(wanted->ref, wanted->qty, wanted->eta);
-    }
+    for (const commands::CreateBatch* wanted : fresh) add_to_product(*wanted, uow);
   }
   uow.accept();
   CommandResult result;
