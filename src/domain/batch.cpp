@@ -37,6 +37,13 @@ std::optional<OrderLine> Batch::deallocate_most_recent() {
   return line;
 }
 
+bool Batch::deallocate(const OrderLine& line) {
+  if (lines_.erase(line) == 0) return false;
+  allocations_.erase(std::find(allocations_.begin(), allocations_.end(), line));
+  allocated_quantity_ -= line.qty;
+  return true;
+}
+
 std::vector<OrderLine> Batch::deallocate_order(std::string_view orderid) {
   std::vector<OrderLine> removed;
   auto kept = std::remove_if(allocations_.begin(), allocations_.end(), [&](OrderLine& line) {

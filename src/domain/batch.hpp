@@ -59,6 +59,8 @@ class Batch {
   std::optional<Hold> release_latest_hold();
   // Removes and returns the most recently allocated line, if any.
   std::optional<OrderLine> deallocate_most_recent();
+  // Removes `line` when it is allocated here; true when it was.
+  bool deallocate(const OrderLine& line);
   // Removes and returns the lines of `orderid`, oldest first.
   std::vector<OrderLine> deallocate_order(std::string_view orderid);
   void set_purchased_quantity(std::int64_t quantity) { purchased_quantity_ = quantity; }

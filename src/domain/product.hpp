@@ -30,6 +30,8 @@ class Product {
 
   [[nodiscard]] const std::string& sku() const { return sku_; }
   [[nodiscard]] std::int64_t version_number() const { return version_number_; }
+  // The version a store last saw, for one that keeps products outside this service.
+  void set_version_number(std::int64_t version_number) { version_number_ = version_number; }
   // In allocation preference order.
   [[nodiscard]] const std::vector<Batch>& batches() const { return batches_; }
   [[nodiscard]] const Batch* find_batch(std::string_view reference) const;

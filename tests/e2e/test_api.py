@@ -81,6 +81,20 @@ def test_out_of_stock_is_accepted_and_allocates_nothing(server):
     assert api.get_allocation(orderid).status_code == 404
 
 
+def test_a_client_that_accepts_json_is_told_the_batch_or_null(server):
+    api = ApiClient(server.url)
+    sku, batchref = random_sku(), random_batchref()
+    api.post_to_add_batch(batchref, sku, 5, None)
+    accept_json = {"Accept": "application/json"}
+    r = requests.post(f"{server.url}/allocate", headers=accept_json,
+                      json={"orderid": random_orderid(), "sku": sku, "qty": 3})
+    assert (r.status_code, r.headers["Content-Type"]) == (202, "application/json")
+    assert r.json() == {"batchref": batchref}
+    r = requests.post(f"{server.url}/allocate", headers=accept_json,
+                      json={"orderid": random_orderid(), "sku": sku, "qty": 3})
+    assert (r.status_code, r.json()) == (202, {"batchref": None})
+
+
 def test_the_same_line_twice_is_allocated_and_listed_once(server):
     api = ApiClient(server.url)
     sku, batch, orderid = random_sku(), random_batchref(), random_orderid()

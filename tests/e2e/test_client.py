@@ -43,7 +43,9 @@ def test_add_batch_adds_it_and_a_second_with_its_reference_is_refused(server):
 def test_allocate_then_allocations_show_the_batch(server):
     ref, sku, orderid = random_batchref(), random_sku(), random_orderid()
     ok(server, "add-batch", ref, sku, "10")
-    assert ok(server, "allocate", orderid, sku, "3") == "OK\n"
+    assert ok(server, "allocate", orderid, sku, "3") == f"allocated to {ref}\n"
+    assert as_json(server, "allocate", random_orderid(), sku, "3") == {"batchref": ref}
+    assert ok(server, "allocate", random_orderid(), sku, "5") == "out of stock\n"
     assert lines(ok(server, "allocations", orderid)) == [["SKU", "BATCH"], [sku, ref]]
     assert as_json(server, "allocations", orderid) == [{"sku": sku, "batchref": ref}]
     unknown = client(server, "allocations", random_orderid())

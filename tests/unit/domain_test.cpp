@@ -89,6 +89,17 @@ TEST(Batch, DeallocatesMostRecentFirst) {
   EXPECT_FALSE(batch.holds(OrderLine{"second", "DESK", 3}));
 }
 
+TEST(Batch, DeallocatesOnlyAnAllocatedLine) {
+  Batch batch{"b", "DESK", 20, std::nullopt};
+  batch.allocate(OrderLine{"first", "DESK", 2}, now);
+  batch.allocate(OrderLine{"second", "DESK", 3}, now);
+  EXPECT_FALSE(batch.deallocate(OrderLine{"third", "DESK", 2}));
+  EXPECT_TRUE(batch.deallocate(OrderLine{"first", "DESK", 2}));
+  EXPECT_FALSE(batch.deallocate(OrderLine{"first", "DESK", 2}));
+  EXPECT_EQ(batch.available_quantity(now), 17);
+  EXPECT_EQ(batch.allocations(), (std::vector<OrderLine>{{"second", "DESK", 3}}));
+}
+
 TEST(Batch, IsAnEntityComparedByReference) {
   EXPECT_EQ((Batch{"b1", "A", 1, std::nullopt}), (Batch{"b1", "B", 5, today}));
   EXPECT_NE((Batch{"b1", "A", 1, std::nullopt}), (Batch{"b2", "A", 1, std::nullopt}));

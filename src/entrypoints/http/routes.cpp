@@ -69,17 +69,27 @@ Answer ok_with(Status success) {
   };
 }
 
-// Decodes the body into a command, hands it to the writer, and answers with `answer`.
+// `{"batchref": ...}`, null when out of stock: for a client of `POST /allocate` that accepts
+// JSON; the others are answered "OK", as the book's service answers.
+Response allocated_batch(const service_layer::CommandResult& result) {
+  json::object body{{"batchref", nullptr}};
+  if (result.allocated_batchref) body["batchref"] = *result.allocated_batchref;
+  return json_response(Status::accepted, json::serialize(body));
+}
+
+// Decodes the body into a command, hands it to the writer, and answers with `answer`, or
+// with `json_answer` when there is one and the client accepts JSON.
 template <class Command>
 Handler command_route(const ApiPorts& ports,
                       Decoded<Command> (*decode)(std::string_view, const InputLimits&),
-                      Answer answer) {
-  return [ports, decode, answer](const RouteRequest& request, Respond respond) {
+                      Answer answer, Answer json_answer = nullptr) {
+  return [ports, decode, answer, json_answer](const RouteRequest& request, Respond respond) {
     auto decoded = decode(request.body, ports.input);
     if (const auto* invalid = std::get_if<InvalidInput>(&decoded)) {
       return respond(invalid_input_response(*invalid));
     }
-    submit(ports, request, std::get<Command>(std::move(decoded)), std::move(respond), answer);
+    submit(ports, request, std::get<Command>(std::move(decoded)), std::move(respond),
+           json_answer && request.accepts_json ? json_answer : answer);
   };
 }
 
@@ -281,7 +291,7 @@ RouteTable api_routes(const ApiPorts& ports) {
        command_route(ports, decode_create_batch, ok_with(Status::created))},
       {"POST", "/batches", Role::admin, create_batches_route(ports)},
       {"POST", "/allocate", Role::allocator,
-       command_route(ports, decode_allocate, ok_with(Status::accepted))},
+       command_route(ports, decode_allocate, ok_with(Status::accepted), allocated_batch)},
       {"POST", "/change_batch_quantity", Role::admin, change_batch_quantity_route(ports)},
       {"POST", "/change_batch_eta", Role::admin,
        command_route(ports, decode_change_batch_eta, ok_with(Status::ok))},

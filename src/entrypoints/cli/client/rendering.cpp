@@ -39,6 +39,15 @@ Rows rows_of(const json::value& items, const std::vector<std::string>& headings,
 
 }  // namespace
 
+void show_allocated(std::ostream& out, const json::value& answer) {
+  const json::value& batchref = answer.as_object().at("batchref");
+  if (batchref.is_null()) {
+    out << "out of stock\n";
+  } else {
+    out << "allocated to " << cell(batchref) << "\n";
+  }
+}
+
 void show_allocations(std::ostream& out, const json::value& answer) {
   print_table(out, rows_of(answer, {"SKU", "BATCH"}, {"sku", "batchref"}));
 }

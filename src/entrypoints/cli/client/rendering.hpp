@@ -7,6 +7,8 @@ namespace allocation::cli::client {
 
 // Answers of the API as tables for a reader; `--json` prints them as they came instead.
 
+// `{"batchref"}` of `POST /allocate`: `allocated to BATCH`, or `out of stock` for null.
+void show_allocated(std::ostream& out, const boost::json::value& answer);
 // `[{"sku","batchref"}]`
 void show_allocations(std::ostream& out, const boost::json::value& answer);
 // `{"orderid","status","expires_at"?,"lines":[...]}`

@@ -146,7 +146,7 @@ void add_line_verbs(VerbTable& table) {
   auto* allocate =
       table.add("allocate", "Allocate an order line (POST /allocate)", [](const Arguments& a) {
         return Exchange{post("/allocate", {{"orderid", a.orderid}, {"sku", a.sku}, {"qty", a.qty}}),
-                        {}};
+                        show_allocated};
       });
   allocate->add_option("orderid", given.orderid, "The order")->required();
   allocate->add_option("sku", given.sku, "The SKU")->required();

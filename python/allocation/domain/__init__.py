@@ -1,0 +1,1 @@
+"""The rules of allocation, in-process: allocation.domain.model, .events and .commands."""
