@@ -1,11 +1,17 @@
 """What a refused request raises: an ``AllocationError`` with the HTTP status the service
-answered and its message, of a subclass by status."""
+answered and its message, of a subclass by status. An embedded service that cannot open its
+database raises ``InvalidConfiguration`` (a ValueError) naming the problem."""
 
 from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Tuple
 
+from allocation._core import InvalidConfiguration
 from allocation.results import Shortfall
+
+__all__ = ["AllocationError", "Conflict", "ConnectionFailed", "Forbidden", "InvalidConfiguration",
+           "InvalidRequest", "NotFound", "QuantityConflict", "ServiceUnavailable",
+           "TooManyRequests", "Unauthorized", "Unavailable", "error_for"]
 
 
 class AllocationError(Exception):

@@ -145,3 +145,12 @@ def test_a_closed_service_refuses_and_loses_nothing(database_url):
     service.close()
     with allocation.Service(database_url) as reopened:
         assert reopened.product("LAMP").batches[0].purchased == 10
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("nonsense", "unsupported database URL 'nonsense'"),
+    ("sqlite:///nonexistent/dir/x.db", "cannot open database /nonexistent/dir/x.db"),
+])
+def test_a_database_that_cannot_be_opened_is_named(url, problem):
+    with pytest.raises(errors.InvalidConfiguration, match=problem):
+        allocation.Service(url)

@@ -128,6 +128,8 @@ class EmbeddedService {
 }  // namespace
 
 void bind_embedded_service(py::module_& module) {
+  py::register_exception<bootstrap::InvalidConfiguration>(module, "InvalidConfiguration",
+                                                          PyExc_ValueError);
   py::class_<EmbeddedService>{module, "EmbeddedService"}
       .def(py::init<const std::string&>(), "database_url"_a)
       .def("request", &EmbeddedService::request, "method"_a, "target"_a, "body"_a,
